@@ -1,0 +1,1 @@
+"""crisismap Streamlit dashboard."""

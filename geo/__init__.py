@@ -1,0 +1,1 @@
+"""crisismap domain: model, store, gazetteer, geocoding, classification, zoning."""

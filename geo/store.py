@@ -1,0 +1,63 @@
+"""The store: one interface, a SQLite backend (default) and room for PostGIS.
+
+Writes are idempotent: reports upsert on ``report_id`` (``source:source_id``) and alerts on
+``alert_id`` (``sender:identifier``), so at-least-once delivery from Kafka stores each message once.
+Reads return GeoDataFrames in EPSG:4326.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+import geopandas as gpd
+
+from geo.errors import StoreError
+from geo.model import Alert, Report
+
+
+class Store(Protocol):
+    """What the ingest worker, the zoning and the dashboard need from a store."""
+
+    url: str
+
+    def upsert(self, reports: Sequence[Report], alerts: Sequence[Alert] = ()) -> None:
+        """Write a batch in one transaction; a report or alert already stored is replaced."""
+
+    def reports_frame(
+        self,
+        *,
+        until: datetime | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        limit: int | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Stored reports (located ones with a point geometry, unlocated ones with None)."""
+
+    def alerts_frame(self, *, live_at: datetime | None = None) -> gpd.GeoDataFrame:
+        """Stored alerts with their area geometry; with ``live_at``, only those in force then."""
+
+    def count_reports(self) -> int: ...
+
+    def count_alerts(self) -> int: ...
+
+    def report_ids(self) -> set[str]: ...
+
+    def latest_event_time(self) -> datetime | None:
+        """The newest event time stored: the scenario's clock when replaying history."""
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> Store:
+    """Open (and create if needed) the store a URL names: ``sqlite:///path.db`` or ``postgresql://``."""
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        from geo._sqlite_store import SqliteStore
+
+        return SqliteStore(url)
+    if url.startswith(("postgresql://", "postgres://")):
+        from geo._postgis_store import PostgisStore
+
+        return PostgisStore(url)
+    msg = f"store_url {url!r} is not supported; use sqlite:///path/to/file.db or postgresql://user@host/db"
+    raise StoreError(msg)

@@ -1,0 +1,1 @@
+"""crisismap Kafka edge: topics, envelope, adapters, ingest worker, replay, broker."""
