@@ -80,12 +80,15 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(130) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            typer.echo(f"error: {exc.format_message()} (see crisismap --help)".replace("\n", " "), err=True)
-            raise SystemExit(exc.exit_code) from None
+    except Exception as exc:  # usage errors (typer's click) arrive here in non-standalone mode
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {message} (see crisismap --help)", err=True)
+            raise SystemExit(2) from None
         raise
 
 
+
+
+if __name__ == "__main__":
+    main()
