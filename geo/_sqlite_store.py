@@ -9,16 +9,25 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
-from geo.alerts import alert_expires, alert_geometry, reference_ids
+from geo._rows import (
+    ALERT_COLUMNS,
+    REPORT_COLUMNS,
+    alert_row,
+    decode_alerts,
+    decode_reports,
+    iso,
+    reference_updates,
+    report_row,
+)
 from geo.errors import StoreError
 from geo.model import Alert, Report
 
@@ -48,74 +57,6 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 """
 
-_REPORT_COLUMNS = (
-    "report_id source source_id feed format text event_time author language reply_to topic partition "
-    '"offset" received_at status lat lon radius_m place kind state district state_lgd district_lgd '
-    "loc_method confidence locations category needs urgency people extra"
-).split()
-
-_ALERT_COLUMNS = (
-    "alert_id identifier sender sent status msg_type scope source format event severity urgency certainty "
-    'headline description instruction area_desc geocodes expires refs info geometry topic partition "offset" '
-    "received_at"
-).split()
-
-
-def _iso(value: datetime | None) -> str | None:
-    """UTC ISO-8601, so stored times compare correctly as text (naive times are taken as UTC)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
-
-
-def _report_row(r: Report) -> tuple[Any, ...]:
-    loc, prov = r.location, r.provenance
-    return (
-        r.report_id, r.source, r.source_id, r.feed, r.format, r.text, _iso(r.event_time), r.author,
-        r.language, r.reply_to,
-        prov.topic if prov else None, prov.partition if prov else None, prov.offset if prov else None,
-        _iso(prov.received_at) if prov else None,
-        r.status,
-        loc.lat if loc else None, loc.lon if loc else None, loc.radius_m if loc else None,
-        loc.name if loc else None, loc.kind if loc else None, loc.state if loc else None,
-        loc.district if loc else None, loc.state_lgd if loc else None, loc.district_lgd if loc else None,
-        loc.method if loc else None, loc.confidence if loc else None,
-        json.dumps([x.to_json() for x in r.locations], ensure_ascii=False),
-        r.category, json.dumps(list(r.needs)), r.urgency, r.people,
-        json.dumps(r.extra, ensure_ascii=False, default=str),
-    )  # fmt: skip
-
-
-def _alert_row(a: Alert) -> tuple[Any, ...]:
-    first = a.info[0] if a.info else None
-    geom = alert_geometry(a)
-    areas = [area for info in a.info[:1] for area in info.areas]
-    info = [
-        {
-            "language": i.language, "event": i.event, "urgency": i.urgency, "severity": i.severity,
-            "certainty": i.certainty, "headline": i.headline, "description": i.description,
-            "instruction": i.instruction, "sender_name": i.sender_name, "expires": _iso(i.expires),
-            "areas": [{"description": ar.description, "geocodes": list(ar.geocodes), "uri": ar.uri} for ar in i.areas],
-        }
-        for i in a.info
-    ]  # fmt: skip
-    prov = a.provenance
-    return (
-        a.alert_id, a.identifier, a.sender, _iso(a.sent), a.status, a.msg_type, a.scope, a.source, a.format,
-        first.event if first else None, first.severity if first else None, first.urgency if first else None,
-        first.certainty if first else None, first.headline if first else None,
-        first.description if first else None, first.instruction if first else None,
-        "; ".join(ar.description for ar in areas),
-        json.dumps([list(g) for ar in areas for g in ar.geocodes], ensure_ascii=False),
-        _iso(alert_expires(a)), json.dumps(list(reference_ids(a))), json.dumps(info, ensure_ascii=False),
-        json.dumps(mapping(geom)) if geom is not None else None,
-        prov.topic if prov else None, prov.partition if prov else None, prov.offset if prov else None,
-        _iso(prov.received_at) if prov else None,
-    )  # fmt: skip
-
-
 class SqliteStore:
     """The default store: a SQLite file (``sqlite:///var/crisismap.db``) or memory (``sqlite://``)."""
 
@@ -135,14 +76,14 @@ class SqliteStore:
 
     # --- writes --------------------------------------------------------------------------
     def upsert(self, reports: Sequence[Report], alerts: Sequence[Alert] = ()) -> None:
-        rows = [_report_row(r) for r in reports]
-        alert_rows = [_alert_row(a) for a in alerts]
-        cols = ", ".join(_REPORT_COLUMNS)
-        marks = ", ".join("?" * len(_REPORT_COLUMNS))
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _REPORT_COLUMNS[1:])
-        acols = ", ".join(_ALERT_COLUMNS)
-        amarks = ", ".join("?" * len(_ALERT_COLUMNS))
-        aupdates = ", ".join(f"{c} = excluded.{c}" for c in _ALERT_COLUMNS[1:])
+        rows = [report_row(r) for r in reports]
+        alert_rows = [alert_row(a) for a in alerts]
+        cols = ", ".join(REPORT_COLUMNS)
+        marks = ", ".join("?" * len(REPORT_COLUMNS))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in REPORT_COLUMNS[1:])
+        acols = ", ".join(ALERT_COLUMNS)
+        amarks = ", ".join("?" * len(ALERT_COLUMNS))
+        aupdates = ", ".join(f"{c} = excluded.{c}" for c in ALERT_COLUMNS[1:])
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
@@ -169,20 +110,19 @@ class SqliteStore:
             raise StoreError(msg) from None
 
     def _apply_references(self, alerts: Sequence[Alert]) -> None:
-        """An Update supersedes the alerts it references; a Cancel cancels them and is itself no area."""
+        changes, cancels = reference_updates(alerts)
+        self._db.executemany("UPDATE alerts SET state = 'cancel' WHERE alert_id = ?", [(c,) for c in cancels])
+        self._db.executemany("UPDATE alerts SET state = ?, replaced_by = ? WHERE alert_id = ?", changes)
+        # An original that arrives after its Update/Cancel (another partition) is born superseded.
         for a in alerts:
-            refs = reference_ids(a)
-            if a.msg_type == "Update":
-                new_state = "updated"
-            elif a.msg_type == "Cancel":
-                new_state = "cancelled"
-                self._db.execute("UPDATE alerts SET state = 'cancel' WHERE alert_id = ?", (a.alert_id,))
-            else:
-                continue
-            self._db.executemany(
-                "UPDATE alerts SET state = ?, replaced_by = ? WHERE alert_id = ?",
-                [(new_state, a.alert_id, ref) for ref in refs],
-            )
+            later = self._db.execute(
+                "SELECT a.alert_id, a.msg_type FROM alerts a, json_each(a.refs) j WHERE j.value = ? "
+                "ORDER BY a.sent DESC LIMIT 1",
+                (a.alert_id,),
+            ).fetchone()
+            if later:
+                state = "cancelled" if later[1] == "Cancel" else "updated"
+                self._db.execute("UPDATE alerts SET state = ?, replaced_by = ? WHERE alert_id = ?", (state, later[0], a.alert_id))
 
     # --- reads ---------------------------------------------------------------------------
     def reports_frame(
@@ -195,7 +135,7 @@ class SqliteStore:
         where, params = [], []
         if until is not None:
             where.append("r.event_time <= ?")
-            params.append(_iso(until))
+            params.append(iso(until))
         if bbox is not None:
             where.append(
                 "r.rowid IN (SELECT id FROM reports_rtree WHERE min_lon >= ? AND max_lon <= ? "
@@ -208,10 +148,7 @@ class SqliteStore:
         sql += " ORDER BY r.event_time DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        df = pd.read_sql_query(sql, self._db, params=params)
-        for col in ("event_time", "received_at"):
-            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
-        df["needs"] = df["needs"].map(json.loads)
+        df = decode_reports(pd.read_sql_query(sql, self._db, params=params))
         geometry = shapely.points(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
         geometry[df["lat"].isna().to_numpy()] = None
         return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
@@ -221,11 +158,9 @@ class SqliteStore:
         params: list[Any] = []
         if live_at is not None:
             sql += " WHERE state = 'active' AND sent <= ? AND (expires IS NULL OR expires > ?)"
-            params = [_iso(live_at), _iso(live_at)]
+            params = [iso(live_at), iso(live_at)]
         sql += " ORDER BY sent"
-        df = pd.read_sql_query(sql, self._db, params=params)
-        for col in ("sent", "expires", "received_at"):
-            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+        df = decode_alerts(pd.read_sql_query(sql, self._db, params=params))
         geometry = [shape(json.loads(g)) if g else None for g in df.pop("geometry")]
         return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
 

@@ -94,3 +94,12 @@ def test_failed_write_rolls_back_whole_batch(store_factory):
 def test_unknown_store_url_is_a_clear_error():
     with pytest.raises(StoreError, match="not supported; use sqlite"):
         open_store("mysql://x")
+
+
+def test_update_arriving_before_its_original_still_wins(store_factory):
+    store = store_factory()
+    ref = "sachet.ndma@gov.in,A1,2020-05-19T06:00:00+00:00"
+    store.upsert([], [make_alert("A2", "Update", (ref,), sent=datetime(2020, 5, 19, 12, tzinfo=UTC))])
+    store.upsert([], [make_alert("A1")])  # late, from another partition
+    live = store.alerts_frame(live_at=datetime(2020, 5, 20, tzinfo=UTC))
+    assert list(live["identifier"]) == ["A2"]

@@ -1,0 +1,202 @@
+"""PostgreSQL + PostGIS backend of the store (production): same tables as SQLite, with real
+geometry columns (``geometry(Point, 4326)`` for reports, ``geometry(Geometry, 4326)`` for alert
+areas) and GiST indexes. The URL may carry ``?schema=name`` to keep several stores in one database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo._rows import (
+    ALERT_COLUMNS,
+    REPORT_COLUMNS,
+    alert_row,
+    decode_alerts,
+    decode_reports,
+    iso,
+    reference_updates,
+    report_row,
+)
+from geo.errors import StoreError
+from geo.model import Alert, Report
+
+_SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE SCHEMA IF NOT EXISTS {schema};
+SET search_path TO {schema}, public;
+CREATE TABLE IF NOT EXISTS reports (
+    report_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL, source_id TEXT NOT NULL, feed TEXT NOT NULL, format TEXT NOT NULL,
+    text TEXT NOT NULL, event_time TEXT, author TEXT, language TEXT, reply_to TEXT,
+    topic TEXT, partition INTEGER, "offset" BIGINT, received_at TEXT,
+    status TEXT NOT NULL, lat DOUBLE PRECISION, lon DOUBLE PRECISION, radius_m DOUBLE PRECISION, place TEXT,
+    kind TEXT, state TEXT, district TEXT, state_lgd INTEGER, district_lgd INTEGER, loc_method TEXT,
+    confidence DOUBLE PRECISION, locations TEXT NOT NULL DEFAULT '[]',
+    category TEXT, needs TEXT NOT NULL DEFAULT '[]', urgency TEXT, people INTEGER,
+    extra TEXT NOT NULL DEFAULT '{{}}',
+    geom geometry(Point, 4326)
+);
+CREATE INDEX IF NOT EXISTS reports_geom ON reports USING gist (geom);
+CREATE INDEX IF NOT EXISTS reports_event_time ON reports (event_time);
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id TEXT PRIMARY KEY,
+    identifier TEXT NOT NULL, sender TEXT NOT NULL, sent TEXT NOT NULL, status TEXT NOT NULL,
+    msg_type TEXT NOT NULL, scope TEXT, source TEXT, format TEXT,
+    event TEXT, severity TEXT, urgency TEXT, certainty TEXT, headline TEXT, description TEXT,
+    instruction TEXT, area_desc TEXT, geocodes TEXT NOT NULL DEFAULT '[]', expires TEXT,
+    refs TEXT NOT NULL DEFAULT '[]', info TEXT NOT NULL DEFAULT '[]', geometry TEXT,
+    state TEXT NOT NULL DEFAULT 'active', replaced_by TEXT,
+    topic TEXT, partition INTEGER, "offset" BIGINT, received_at TEXT,
+    geom geometry(Geometry, 4326)
+);
+CREATE INDEX IF NOT EXISTS alerts_geom ON alerts USING gist (geom);
+"""
+
+
+def _no_nul(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """PostgreSQL text cannot hold NUL: it becomes U+FFFD (the rest of the text is kept)."""
+    return tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in row)
+
+
+class PostgisStore:
+    """``postgresql://user@host:port/db[?schema=name]``; needs the PostGIS extension available."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        parts = urlsplit(url)
+        schema = parse_qs(parts.query).get("schema", ["crisismap"])[0]
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+            msg = f"schema {schema!r} in store_url must be lower-case letters, digits and underscores"
+            raise StoreError(msg)
+        self.schema = schema
+        dsn = urlunsplit((parts.scheme.replace("postgres", "postgresql", 1) if parts.scheme == "postgres" else
+                          parts.scheme, parts.netloc, parts.path, "", ""))  # fmt: skip
+        try:
+            self._db = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+            self._db.execute(_SCHEMA.format(schema=schema))
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            msg = f"cannot open the PostGIS store at {parts.hostname}:{parts.port or 5432}{parts.path}: {first}"
+            raise StoreError(msg) from None
+
+    # --- writes --------------------------------------------------------------------------
+    def upsert(self, reports: Sequence[Report], alerts: Sequence[Alert] = ()) -> None:
+        import psycopg
+
+        cols = ", ".join(REPORT_COLUMNS)
+        marks = ", ".join(["%s"] * len(REPORT_COLUMNS))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in [*REPORT_COLUMNS[1:], "geom"])
+        acols = ", ".join(ALERT_COLUMNS)
+        amarks = ", ".join(["%s"] * len(ALERT_COLUMNS))
+        aupdates = ", ".join(f"{c} = excluded.{c}" for c in [*ALERT_COLUMNS[1:], "geom"])
+        rows = [_no_nul(report_row(r)) for r in reports]
+        arows = [_no_nul(alert_row(a)) for a in alerts]
+        geometry_at = ALERT_COLUMNS.index("geometry")
+        try:
+            with self._db.transaction(), self._db.cursor() as cur:
+                cur.executemany(
+                    f"INSERT INTO reports ({cols}, geom) VALUES ({marks}, "
+                    "CASE WHEN %s::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(%s, %s), 4326) END) "
+                    f"ON CONFLICT (report_id) DO UPDATE SET {updates}",
+                    [(*row, r.location.lat if r.location else None, r.location.lon if r.location else None,
+                      r.location.lat if r.location else None) for row, r in zip(rows, reports, strict=True)],
+                )  # fmt: skip
+                cur.executemany(
+                    f"INSERT INTO alerts ({acols}, geom) VALUES ({amarks}, ST_SetSRID(ST_GeomFromGeoJSON(%s), 4326)) "
+                    f"ON CONFLICT (alert_id) DO UPDATE SET {aupdates}",
+                    [(*row, row[geometry_at]) for row in arows],
+                )
+                changes, cancels = reference_updates(alerts)
+                cur.executemany("UPDATE alerts SET state = 'cancel' WHERE alert_id = %s", [(c,) for c in cancels])
+                cur.executemany("UPDATE alerts SET state = %s, replaced_by = %s WHERE alert_id = %s", changes)
+                for a in alerts:  # an original arriving after its Update/Cancel is born superseded
+                    cur.execute(
+                        "SELECT alert_id, msg_type FROM alerts WHERE refs::jsonb ? %s ORDER BY sent DESC LIMIT 1",
+                        (a.alert_id,),
+                    )
+                    later = cur.fetchone()
+                    if later:
+                        state = "cancelled" if later[1] == "Cancel" else "updated"
+                        cur.execute(
+                            "UPDATE alerts SET state = %s, replaced_by = %s WHERE alert_id = %s",
+                            (state, later[0], a.alert_id),
+                        )
+        except psycopg.Error as exc:
+            msg = f"writing {len(rows)} reports and {len(arows)} alerts to PostGIS failed: {str(exc).strip().splitlines()[0]}"
+            raise StoreError(msg) from None
+
+    # --- reads ---------------------------------------------------------------------------
+    def _frame(self, sql: str, params: Sequence[Any]) -> pd.DataFrame:
+        with self._db.cursor() as cur:
+            cur.execute(sql, params)
+            names = [d.name for d in cur.description or ()]
+            return pd.DataFrame(cur.fetchall(), columns=names)
+
+    def reports_frame(
+        self,
+        *,
+        until: datetime | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        limit: int | None = None,
+    ) -> gpd.GeoDataFrame:
+        where, params = [], []
+        if until is not None:
+            where.append("event_time <= %s")
+            params.append(iso(until))
+        if bbox is not None:
+            where.append("geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
+            params += list(bbox)
+        sql = f"SELECT {', '.join(REPORT_COLUMNS)}, ST_AsBinary(geom) AS wkb FROM reports"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY event_time DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        df = decode_reports(self._frame(sql, params))
+        geometry = shapely.from_wkb([bytes(b) if b is not None else None for b in df.pop("wkb")])
+        return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+
+    def alerts_frame(self, *, live_at: datetime | None = None) -> gpd.GeoDataFrame:
+        cols = [c for c in ALERT_COLUMNS if c != "geometry"]
+        sql = f"SELECT {', '.join(cols)}, state, replaced_by, ST_AsBinary(geom) AS wkb FROM alerts"
+        params: list[Any] = []
+        if live_at is not None:
+            sql += " WHERE state = 'active' AND sent <= %s AND (expires IS NULL OR expires > %s)"
+            params = [iso(live_at), iso(live_at)]
+        sql += " ORDER BY sent"
+        df = decode_alerts(self._frame(sql, params))
+        geometry = shapely.from_wkb([bytes(b) if b is not None else None for b in df.pop("wkb")])
+        return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+
+    def count_reports(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])  # type: ignore[index]
+
+    def count_alerts(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM alerts").fetchone()[0])  # type: ignore[index]
+
+    def report_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT report_id FROM reports")}
+
+    def latest_event_time(self) -> datetime | None:
+        row = self._db.execute(
+            "SELECT max(t) FROM (SELECT max(event_time) AS t FROM reports UNION ALL SELECT max(sent) FROM alerts) x"
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def drop(self) -> None:
+        """Remove this store's schema and everything in it (tests, resets)."""
+        self._db.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+
+    def close(self) -> None:
+        self._db.close()
+

@@ -1,0 +1,71 @@
+"""The PostGIS backend passes the same store tests as SQLite, on the real PostgreSQL + PostGIS."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from geo._postgis_store import PostgisStore
+from geo.errors import StoreError
+from geo.store import Store, open_store
+from tests.conftest import make_alert, make_report
+from tests.unit.test_store import (  # noqa: F401 - the shared store behaviour, run here on PostGIS
+    test_alert_geometry_and_live_window,
+    test_bbox_query_uses_rtree_and_follows_relocation,
+    test_reports_frame_keeps_unlocated_without_a_fake_point,
+    test_until_filters_on_event_time,
+    test_update_arriving_before_its_original_still_wins,
+    test_update_supersedes_and_cancel_removes_from_live_map,
+    test_upsert_is_idempotent_by_source_id,
+)
+
+PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def store_factory() -> Iterator[Callable[..., Store]]:
+    opened: list[PostgisStore] = []
+
+    def make(name: str = "store") -> Store:
+        store = open_store(f"{PG}?schema=t_{name}_{uuid.uuid4().hex[:8]}")
+        assert isinstance(store, PostgisStore)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.drop()
+        store.close()
+
+
+def test_geometry_columns_are_postgis(store_factory):
+    store = store_factory()
+    store.upsert([make_report("1")], [make_alert("A1")])
+    kind = store._db.execute("SELECT GeometryType(geom), ST_SRID(geom) FROM reports").fetchone()
+    assert kind == ("POINT", 4326)
+    inside = store._db.execute(
+        "SELECT count(*) FROM alerts a JOIN reports r ON ST_Intersects(a.geom, ST_Buffer(r.geom, 1))"
+    ).fetchone()[0]
+    assert inside == 1
+
+
+def test_nul_in_public_text_is_kept_not_refused(store_factory):
+    store = store_factory()
+    store.upsert([make_report("1", "help\x00 at Gosaba <b>now</b>")])
+    assert store.reports_frame()["text"].iloc[0] == "help\ufffd at Gosaba <b>now</b>"
+
+
+def test_failed_write_rolls_back_whole_batch(store_factory):
+    store = store_factory()
+    store.upsert([make_report("1")])
+    store._db.execute("ALTER TABLE alerts ADD CONSTRAINT no_alerts CHECK (identifier <> 'A1')")
+    with pytest.raises(StoreError, match="no_alerts"):
+        store.upsert([make_report("2")], [make_alert("A1")])
+    assert store.report_ids() == {"twitter:1"}
+
+
+def test_unreachable_server_is_a_clear_error():
+    with pytest.raises(StoreError, match="cannot open the PostGIS store at 127.0.0.1:1"):
+        open_store("postgresql://postgres@127.0.0.1:1/test")
