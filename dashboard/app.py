@@ -1,0 +1,30 @@
+"""The crisismap dashboard: a router over the pages (``streamlit run dashboard/app.py``).
+
+Settings come from the environment (``CRISISMAP_*``, set by ``crisismap dashboard``) and config
+files, built once per run and passed to each page. The app reads only the store.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.pages import live_map
+from geo.errors import CrisismapError
+from geo.settings import Settings
+
+
+def main() -> None:
+    st.set_page_config(page_title="crisismap", page_icon=":material/crisis_alert:", layout="wide")
+    try:
+        settings = Settings.load()
+    except CrisismapError as exc:
+        st.error(f"Settings: {exc}")
+        st.stop()
+    pages = [
+        st.Page(lambda: live_map.page(settings), title="Live map", icon=":material/map:", url_path="live", default=True),
+    ]
+    st.navigation(pages).run()
+
+
+if __name__ == "__main__":
+    main()

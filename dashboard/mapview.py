@@ -1,0 +1,313 @@
+"""Map rendering: stored reports and official alerts as folium layers, on an offline base map.
+
+Pure functions of their arguments (frames in, folium objects out), so they are tested without
+Streamlit. Everything a member of the public or a feed wrote goes through :func:`escape` before it
+reaches a popup or tooltip: folium puts popup HTML inside a JavaScript template literal, so besides
+HTML's ``<>&"'`` the characters `` ` ``, ``$``, ``{``, ``}`` and ``\\`` are turned into entities too.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import pandas as pd
+from folium.plugins import MarkerCluster
+from shapely.geometry import mapping
+
+from dashboard.basemap import DEFAULT_BBOX, Outlines
+
+#: CAP severity -> fill colour, most severe drawn last (on top).
+SEVERITY_COLORS: dict[str, str] = {
+    "Extreme": "#d00000",
+    "Severe": "#f48c06",
+    "Moderate": "#ffd60a",
+    "Minor": "#90e0ef",
+    "Unknown": "#adb5bd",
+}
+SEVERITY_ORDER: tuple[str, ...] = ("Unknown", "Minor", "Moderate", "Severe", "Extreme")
+
+#: Humanitarian category -> (awesome-markers colour, Font Awesome 6 icon).
+CATEGORY_STYLE: dict[str, tuple[str, str]] = {
+    "requests_or_urgent_needs": ("red", "life-ring"),
+    "rescue_volunteering_or_donation_effort": ("green", "hand-holding-heart"),
+    "infrastructure_and_utility_damage": ("orange", "house-chimney-crack"),
+    "injured_or_dead_people": ("darkred", "user-injured"),
+    "missing_or_found_people": ("purple", "person-circle-question"),
+    "displaced_people_and_evacuations": ("cadetblue", "people-roof"),
+    "caution_and_advice": ("beige", "triangle-exclamation"),
+    "sympathy_and_support": ("lightgray", "heart"),
+    "other_relevant_information": ("blue", "circle-info"),
+    "not_humanitarian": ("gray", "comment"),
+}
+#: Reports with no category yet, by feed.
+FEED_STYLE: dict[str, tuple[str, str]] = {
+    "distress": ("lightred", "comment-dots"),
+    "traffic": ("darkpurple", "road"),
+    "weather": ("darkblue", "cloud-showers-heavy"),
+}
+#: Uncertainty circles are drawn up to this radius; wider ones (a district, a state) would only blur.
+MAX_CIRCLE_RADIUS_M = 25_000.0
+
+_JS_TEMPLATE_ENTITIES = {ord("`"): "&#96;", ord("$"): "&#36;", ord("{"): "&#123;", ord("}"): "&#125;", ord("\\"): "&#92;"}
+
+MAP_CSS = """
+<style>
+.leaflet-container { background: #0b1622; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+.leaflet-popup-content-wrapper, .leaflet-popup-tip { background: #13202e; color: #e6edf3; }
+.leaflet-popup-content { margin: 10px 12px; font-size: 13px; line-height: 1.35; }
+.leaflet-tooltip { background: #13202e; color: #e6edf3; border: 1px solid #31465c; }
+.leaflet-control-layers, .leaflet-bar a { background: #13202e; color: #e6edf3; }
+.leaflet-control-scale-line { background: rgba(19,32,46,.8); color: #e6edf3; border-color: #8aa4bf; }
+.cm-meta { color: #8aa4bf; font-size: 11px; margin-bottom: 4px; }
+.cm-text { white-space: pre-wrap; word-break: break-word; margin-bottom: 6px; }
+.cm-pop table { font-size: 12px; } .cm-pop th { color: #8aa4bf; font-weight: normal; padding-right: 8px; }
+.cm-sev { display: inline-block; padding: 0 6px; border-radius: 3px; color: #000; font-weight: 600; }
+</style>
+"""
+
+
+def escape(value: Any) -> str:
+    """Text safe inside folium popup/tooltip HTML (and the JS template literal folium wraps it in)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True).translate(_JS_TEMPLATE_ENTITIES)
+
+
+@dataclass(frozen=True, slots=True)
+class MapLayers:
+    """The map and its live layers: ``base`` holds only outlines (stable across refreshes), the
+    feature groups hold what changes with the data (streamlit-folium swaps them in place)."""
+
+    base: folium.Map
+    alerts: folium.FeatureGroup
+    reports: folium.FeatureGroup
+    uncertainty: folium.FeatureGroup
+
+    @property
+    def live(self) -> list[folium.FeatureGroup]:
+        return [self.alerts, self.uncertainty, self.reports]
+
+
+def base_map(
+    outlines: Outlines,
+    *,
+    bbox: tuple[float, float, float, float] = DEFAULT_BBOX,
+    tile_url: str | None = None,
+) -> folium.Map:
+    """A dark, tile-less map of state and district outlines fitted to ``bbox`` (lon/lat)."""
+    lon_min, lat_min, lon_max, lat_max = bbox
+    fmap = folium.Map(
+        location=[(lat_min + lat_max) / 2, (lon_min + lon_max) / 2],
+        zoom_start=7,
+        tiles=None,
+        control_scale=True,
+        min_zoom=4,
+        max_zoom=16,
+    )
+    fmap.get_root().header.add_child(folium.Element(MAP_CSS), name="crisismap_css")
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr="base tiles", name="Base tiles", control=False).add_to(fmap)
+    if len(outlines.states):
+        folium.GeoJson(
+            outlines.states[["name", "geometry"]],
+            name="States",
+            control=False,
+            style_function=lambda _: {
+                "color": "#5c7a99", "weight": 1.4, "fillColor": "#1a2735",
+                "fillOpacity": 0.0 if tile_url else 1.0, "className": "cm-state",
+            },
+        ).add_to(fmap)  # fmt: skip
+    if len(outlines.districts):
+        folium.GeoJson(
+            outlines.districts[["name", "geometry"]],
+            name="Districts",
+            control=False,
+            style_function=lambda _: {"color": "#344b63", "weight": 0.7, "fill": False, "className": "cm-district"},
+        ).add_to(fmap)
+    fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
+    return fmap
+
+
+def alert_layer(alerts: pd.DataFrame) -> folium.FeatureGroup:
+    """Official alert areas coloured by CAP severity, with their headline as tooltip."""
+    group = folium.FeatureGroup(name="Official alerts", show=True)
+    if alerts.empty:
+        return group
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    ordered = alerts.assign(_rank=alerts["severity"].map(rank).fillna(0)).sort_values(["_rank", "sent"])
+    for row in ordered.itertuples(index=False):
+        geometry = getattr(row, "geometry", None)
+        if geometry is None or geometry.is_empty:
+            continue
+        severity = row.severity if row.severity in SEVERITY_COLORS else "Unknown"
+        color = SEVERITY_COLORS[severity]
+        style = {
+            "color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.28,
+            "className": f"cm-alert cm-sev-{severity.lower()}",
+        }  # fmt: skip
+        layer = folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
+            style_function=lambda _, s=style: s,
+            highlight_function=lambda _, c=color: {"weight": 4, "fillOpacity": 0.45, "color": c},
+        )
+        folium.Tooltip(f"{escape(severity)}: {escape(row.headline or row.event)}", sticky=True).add_to(layer)
+        folium.Popup(alert_popup_html(row._asdict()), max_width=380).add_to(layer)
+        layer.add_to(group)
+    return group
+
+
+def alert_popup_html(row: dict[str, Any]) -> str:
+    severity = row.get("severity") if row.get("severity") in SEVERITY_COLORS else "Unknown"
+    fields = [
+        ("Event", _str(row.get("event"))),
+        ("Urgency", _str(row.get("urgency"))),
+        ("Certainty", _str(row.get("certainty"))),
+        ("Area", _clip(_str(row.get("area_desc")), 300)),
+        ("Sent", _when(row.get("sent"))),
+        ("Expires", _when(row.get("expires"))),
+        ("Sender", _str(row.get("sender"))),
+        ("Instruction", _clip(_str(row.get("instruction")), 400)),
+    ]
+    return (
+        '<div class="cm-pop">'
+        f'<div class="cm-meta"><span class="cm-sev" style="background:{SEVERITY_COLORS[severity]}">'
+        f"{escape(severity)}</span> official alert &middot; {escape(row.get('msg_type'))}</div>"
+        f'<div class="cm-text"><b>{escape(row.get("headline") or row.get("event"))}</b></div>'
+        f"{_table(fields)}</div>"
+    )
+
+
+def report_layers(
+    reports: pd.DataFrame, *, max_circle_radius_m: float = MAX_CIRCLE_RADIUS_M
+) -> tuple[folium.FeatureGroup, folium.FeatureGroup]:
+    """Located reports as clustered markers (icon by category, else by feed) with popups, and a
+    layer of uncertainty circles for those located precisely enough for a circle to help."""
+    markers = folium.FeatureGroup(name="Reports", show=True)
+    circles = folium.FeatureGroup(name="Location uncertainty", show=True)
+    cluster = MarkerCluster(name="Reports", options={"showCoverageOnHover": False, "maxClusterRadius": 45})
+    cluster.add_to(markers)
+    located = reports[reports["lat"].notna() & reports["lon"].notna()] if not reports.empty else reports
+    for row in located.to_dict("records"):
+        color, icon = _marker_style(row)
+        marker = folium.Marker(
+            location=[row["lat"], row["lon"]],
+            icon=folium.Icon(color=color, icon=icon, prefix="fa"),
+        )
+        folium.Tooltip(escape(_clip(row.get("text"), 90)), sticky=True).add_to(marker)
+        folium.Popup(report_popup_html(row), max_width=360, lazy=True).add_to(marker)
+        marker.add_to(cluster)
+        radius = row.get("radius_m")
+        if radius is not None and not math.isnan(radius) and 0 < radius <= max_circle_radius_m:
+            folium.Circle(
+                location=[row["lat"], row["lon"]],
+                radius=float(radius),
+                color="#4cc9f0", weight=1, opacity=0.6, fill=True, fill_opacity=0.06,
+                className="cm-uncertainty",
+            ).add_to(circles)  # fmt: skip
+    return markers, circles
+
+
+def report_popup_html(row: dict[str, Any]) -> str:
+    place = ", ".join(
+        x.title() if x.isupper() else x
+        for x in (_str(row.get("place")), _str(row.get("district")), _str(row.get("state")))
+        if x
+    )
+    kind = _str(row.get("kind"))
+    needs = row.get("needs")
+    people = row.get("people")
+    fields = [
+        ("Place", f"{place} ({kind})" if place and kind else place),
+        ("Uncertainty", _radius(row.get("radius_m"))),
+        ("Category", (_str(row.get("category")) or "").replace("_", " ") or None),
+        ("Urgency", _str(row.get("urgency"))),
+        ("Needs", ", ".join(needs) if isinstance(needs, Iterable) and not isinstance(needs, str) else needs),
+        ("People", int(people) if isinstance(people, int | float) and people == people else None),
+        ("Located by", _str(row.get("loc_method"))),
+    ]
+    meta = " &middot; ".join(
+        escape(x) for x in (_when(row.get("event_time")), row.get("source"), row.get("feed"), row.get("author")) if x
+    )
+    return (
+        f'<div class="cm-pop"><div class="cm-meta">{meta}</div>'
+        f'<div class="cm-text">{escape(_clip(row.get("text"), 1000))}</div>{_table(fields)}</div>'
+    )
+
+
+def build_layers(
+    outlines: Outlines,
+    reports: pd.DataFrame,
+    alerts: pd.DataFrame,
+    *,
+    bbox: tuple[float, float, float, float] = DEFAULT_BBOX,
+    tile_url: str | None = None,
+) -> MapLayers:
+    """The whole map: base outlines plus alert, report and uncertainty layers."""
+    markers, circles = report_layers(reports)
+    return MapLayers(
+        base=base_map(outlines, bbox=bbox, tile_url=tile_url),
+        alerts=alert_layer(alerts),
+        reports=markers,
+        uncertainty=circles,
+    )
+
+
+def standalone_html(layers: MapLayers) -> str:
+    """The map as one HTML page (live layers added to the base map): for tests and exports."""
+    fmap = layers.base
+    for group in layers.live:
+        group.add_to(fmap)
+    return fmap.get_root().render()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _marker_style(row: dict[str, Any]) -> tuple[str, str]:
+    category = row.get("category")
+    if isinstance(category, str) and category in CATEGORY_STYLE:
+        return CATEGORY_STYLE[category]
+    return FEED_STYLE.get(str(row.get("feed")), ("gray", "comment"))
+
+
+def _str(value: Any) -> str | None:
+    """A text field of a frame row, or ``None`` for SQL NULL / pandas NaN / empty."""
+    return value if isinstance(value, str) and value else None
+
+
+def _table(fields: list[tuple[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
+        for label, value in fields
+        if value is not None and value != ""
+    )
+    return f"<table>{rows}</table>" if rows else ""
+
+
+def _clip(value: Any, limit: int) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _radius(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    metres = float(value)
+    return f"\u00b1 {metres / 1000:.1f} km" if metres >= 1000 else f"\u00b1 {metres:.0f} m"
+
+
+def _when(value: Any) -> str | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp is pd.NaT:
+        return None
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.strftime("%d %b %Y %H:%M UTC")
