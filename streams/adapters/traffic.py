@@ -1,0 +1,151 @@
+"""Traffic adapter: police alerts as plain text, or JSON ``{"id","text","road","status","start","end"}``.
+
+Reads ``extra = {"status", "roads", "carriageway", "until"}``:
+
+- ``status``: ``closed`` | ``diverted`` | ``slow`` | ``waterlogged`` | ``reopened`` (``None`` when the
+  text says none of them). When several are said, the one that matters most to a driver wins:
+  reopened > closed > diverted > waterlogged > slow ("diverted as the road is closed" is closed).
+- ``roads``: highway numbers ("NH-24") and named roads ("Ghazipur Border", "Outer Ring Road").
+- ``carriageway``: ``both`` | ``one`` | ``None``.
+- ``until``: an ISO-8601 time, ``"further notice"`` or ``None``. A clock time in the text ("till 6 pm")
+  is read as India Standard Time on the day of the message (its event time, else when it arrived),
+  the next day if that time has already passed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from geo.model import Report
+from streams.adapters import AdapterContext
+from streams.adapters._payload import check_size, decode_utf8, load_json, parse_time, payload_id, text_field
+from streams.adapters._report import event_time, make_report
+from streams.errors import AdapterError
+
+STATUSES = ("reopened", "closed", "diverted", "waterlogged", "slow")
+_STATUS_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("reopened", re.compile(r"\b(?:re-?opened|restored|resumed|back to normal|normali[sz]ed|open(?:ed)? for traffic|cleared)\b", re.I)),
+    ("closed", re.compile(r"\b(?:closed?|closure|blocked|suspended|not allowed|no entry|shut|barricaded|prohibited|banned)\b", re.I)),
+    ("diverted", re.compile(r"\b(?:divert(?:ed|ing)?|diversions?|alternate route|alternative route)\b", re.I)),
+    ("waterlogged", re.compile(r"\b(?:water[- ]?logg(?:ed|ing)|inundat\w*|submerged|flooded)\b", re.I)),
+    ("slow", re.compile(r"\b(?:slow\w*|heavy traffic|congest\w*|jams?|tree[- ]?falls?|fallen trees?|trees? fallen|uprooted|breakdown|affected|delays?)\b", re.I)),
+)  # fmt: skip
+_HIGHWAY_RE = re.compile(r"\b(NH|SH|MDR|AH)\s*[-–]?\s*(\d{1,4}[A-Z]?)\b")
+_ROAD_WORDS = (
+    r"Road|Rd\.?|Marg|Border|Flyover|Bridge|Setu|Expressway|Highway|Underpass|Chowk|Crossing|Bypass|"
+    r"Sarani|Avenue|Street|Lane|Tunnel|Toll Plaza|Path|Connector|Junction"
+)
+_NAMED_ROAD_RE = re.compile(rf"\b((?:[A-Z0-9][\w.'&-]*\s+){{1,4}}(?i:{_ROAD_WORDS}))(?![\w])")
+_LEADING_STOPWORDS = {"on", "at", "the", "near", "from", "to", "via", "towards", "of", "in", "traffic", "due", "and", "for"}
+_BOTH_RE = re.compile(r"\bboth\s+(?:the\s+)?(?:carriage\s?ways?|sides|directions|lanes|ways)\b", re.I)
+_ONE_RE = re.compile(
+    r"\b(?:one|single|either|1)\s+(?:carriage\s?way|side|direction|lane)s?\b|\bcarriage\s?ways?\b", re.I
+)
+_FURTHER_RE = re.compile(r"\b(?:until|till|upto|up to)\s+further\s+(?:notice|orders?)\b", re.I)
+_UNTIL_TIME_RE = re.compile(
+    r"\b(?:until|till|upto|up to)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|hrs|hours|h)?\b", re.I
+)
+IST = timezone(timedelta(hours=5, minutes=30), "IST")
+
+
+def parse(payload: bytes, ctx: AdapterContext) -> tuple[Report, ...]:
+    check_size(payload, "traffic")
+    body = decode_utf8(payload, "traffic").strip()
+    if body.startswith("{"):
+        data = load_json(body, "traffic alert")
+        if not isinstance(data, dict):  # pragma: no cover - a text starting with "{" parses to a dict or fails
+            msg = "traffic alert JSON is not an object"
+            raise AdapterError(msg)
+        return (_structured(data, ctx),)
+    reference = ctx.event_time or ctx.received_at
+    return (
+        make_report(
+            ctx, source_id=payload_id(payload, ctx), fmt="traffic", text=body, when=ctx.event_time,
+            extra=read_traffic(body, reference),
+        ),
+    )  # fmt: skip
+
+
+def _structured(data: dict[str, Any], ctx: AdapterContext) -> Report:
+    alert_id = text_field(data, "id", "traffic alert JSON", required=ctx.key is None) or str(ctx.key)
+    where = f"traffic alert {alert_id[:40]!r}"
+    text = text_field(data, "text", where, required=False) or ""
+    road = text_field(data, "road", where, required=False)
+    status_word = text_field(data, "status", where, required=False)
+    when = event_time(data.get("start"), ctx, f"{where} start")
+    reference = when or ctx.received_at
+    extra = read_traffic(text, reference)
+    if road:
+        extra["roads"] = [road, *[r for r in extra["roads"] if r.lower() != road.lower()]]
+    if status_word:
+        status = _status(status_word)
+        if status is None:
+            msg = f"{where} has status {status_word[:30]!r}; expected one of {', '.join(STATUSES)}"
+            raise AdapterError(msg)
+        extra["status"] = status
+    end = data.get("end")
+    if end not in (None, ""):
+        if isinstance(end, str) and _FURTHER_RE.search(f"until {end}"):
+            extra["until"] = "further notice"
+        else:
+            extra["until"] = parse_time(end, f"{where} end").isoformat()
+    if not text:
+        text = " ".join(x for x in (road, status_word) if x)
+    return make_report(ctx, source_id=alert_id, fmt="traffic", text=text, when=when, extra=extra)
+
+
+def read_traffic(text: str, reference: datetime) -> dict[str, Any]:
+    """Status, roads, carriageway and until-when stated in a traffic alert's text."""
+    carriageway = "both" if _BOTH_RE.search(text) else "one" if _ONE_RE.search(text) else None
+    return {"status": _status(text), "roads": _roads(text), "carriageway": carriageway, "until": _until(text, reference)}
+
+
+def _status(text: str) -> str | None:
+    key = text.strip().lower()
+    if key in STATUSES:
+        return key
+    for status, pattern in _STATUS_RE:
+        if pattern.search(text):
+            return status
+    return None
+
+
+def _roads(text: str) -> list[str]:
+    roads: list[str] = []
+    for match in _NAMED_ROAD_RE.finditer(text):
+        words = match.group(1).split()
+        while len(words) > 1 and words[0].lower() in _LEADING_STOPWORDS:
+            words = words[1:]
+        roads.append(" ".join(words))
+    for prefix, number in _HIGHWAY_RE.findall(text):
+        roads.append(f"{prefix}-{number}")
+    seen: set[str] = set()
+    out = []
+    for road in roads:
+        if road.lower() not in seen:
+            seen.add(road.lower())
+            out.append(road)
+    return out
+
+
+def _until(text: str, reference: datetime) -> str | None:
+    if _FURTHER_RE.search(text):
+        return "further notice"
+    match = _UNTIL_TIME_RE.search(text)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59 or (not suffix and match.group(2) is None):
+        return None  # "till 30" or a bare number is not a time of day
+    local = (reference if reference.tzinfo else reference.replace(tzinfo=IST)).astimezone(IST)
+    until = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if until < local:
+        until += timedelta(days=1)
+    return until.isoformat()
