@@ -144,8 +144,11 @@ def _until(text: str, reference: datetime) -> str | None:
         hour = 0
     if hour > 23 or minute > 59 or (not suffix and match.group(2) is None):
         return None  # "till 30" or a bare number is not a time of day
-    local = (reference if reference.tzinfo else reference.replace(tzinfo=IST)).astimezone(IST)
-    until = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if until < local:
-        until += timedelta(days=1)
+    try:
+        local = (reference if reference.tzinfo else reference.replace(tzinfo=IST)).astimezone(IST)
+        until = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if until < local:
+            until += timedelta(days=1)
+    except OverflowError:  # a message dated at the end of the calendar (year 9999)
+        return None
     return until.isoformat()
