@@ -22,7 +22,7 @@ _BOM = b"\xef\xbb\xbf"
 
 def check_size(payload: bytes, what: str) -> None:
     """Refuse an empty or oversize payload before any parsing work."""
-    if not isinstance(payload, bytes | bytearray | memoryview):
+    if not isinstance(payload, (bytes, bytearray, memoryview)):
         msg = f"{what} payload is a {type(payload).__name__}, not bytes"
         raise AdapterError(msg)
     size = len(payload)
@@ -95,7 +95,7 @@ def optional_time(value: Any, what: str) -> datetime | None:
 
 def coordinate(value: Any, what: str, limit: float) -> float:
     """A finite number within ``[-limit, limit]`` (numbers as JSON numbers or numeric strings)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         msg = f"{what} is a JSON {type(value).__name__}, not a number"
         raise AdapterError(msg)
     try:
@@ -122,7 +122,7 @@ def text_field(obj: dict[str, Any], name: str, what: str, *, required: bool = Tr
             msg = f"{what} has no {name!r} field"
             raise AdapterError(msg)
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
         msg = f"{what} field {name!r} is a JSON {type(value).__name__}, not a string"
         raise AdapterError(msg)
     return str(value)

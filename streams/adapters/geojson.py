@@ -64,7 +64,7 @@ def _text(props: dict[str, Any], name: str, where: str) -> str | None:
     value = props.get(name)
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         msg = f"{where} property {name!r} is a JSON {type(value).__name__}, not text"
         raise AdapterError(msg)
     return str(value).strip() or None
@@ -76,7 +76,7 @@ def _read_feature(feature: Any, where: str, source: str, raw: bytes) -> Alert:
         raise AdapterError(msg)
     props: dict[str, Any] = feature["properties"]
     identifier = _text(props, "identifier", where) or _text(props, "id", where)
-    if identifier is None and isinstance(feature.get("id"), str | int) and not isinstance(feature.get("id"), bool):
+    if identifier is None and isinstance(feature.get("id"), (str, int)) and not isinstance(feature.get("id"), bool):
         identifier = str(feature["id"])
     if identifier is None:
         msg = f"{where} has no 'id' or 'identifier'"
@@ -158,7 +158,7 @@ def _area(geometry: Any, props: dict[str, Any], where: str) -> AlertArea:
         raise AdapterError(msg)
     for name, values in raw_codes.items():
         for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str | int) and not isinstance(value, bool):
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
                 geocodes.append((str(name), str(value)))
     return AlertArea(
         description=_text(props, "areaDesc", where) or "",

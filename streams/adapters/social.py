@@ -42,7 +42,7 @@ def parse(payload: bytes, ctx: AdapterContext) -> tuple[Report, ...]:
 def _users(includes: Any) -> dict[str, dict[str, Any]]:
     if not isinstance(includes, dict) or not isinstance(includes.get("users"), list):
         return {}
-    return {str(u["id"]): u for u in includes["users"] if isinstance(u, dict) and isinstance(u.get("id"), str | int)}
+    return {str(u["id"]): u for u in includes["users"] if isinstance(u, dict) and isinstance(u.get("id"), (str, int))}
 
 
 def _x_post(post: Any, users: dict[str, dict[str, Any]], ctx: AdapterContext) -> Report:
@@ -89,7 +89,7 @@ def _forwarded_id(refs: Any, where: str) -> str | None:
         raise AdapterError(msg)
     for kind in _FORWARD_TYPES:
         for ref in refs:
-            if isinstance(ref, dict) and ref.get("type") == kind and isinstance(ref.get("id"), str | int):
+            if isinstance(ref, dict) and ref.get("type") == kind and isinstance(ref.get("id"), (str, int)):
                 return str(ref["id"])
     return None
 
