@@ -14,14 +14,14 @@ from geo.settings import Settings
 
 
 def main() -> None:
-    st.set_page_config(page_title="crisismap", page_icon=":material/crisis_alert:", layout="wide")
+    st.set_page_config(page_title="crisismap", page_icon="\U0001F300", layout="wide")
     try:
         settings = Settings.load()
     except CrisismapError as exc:
         st.error(f"Settings: {exc}")
         st.stop()
     pages = [
-        st.Page(lambda: live_map.page(settings), title="Live map", icon=":material/map:", url_path="live", default=True),
+        st.Page(lambda: live_map.page(settings), title="Live map", url_path="live", default=True),
     ]
     st.navigation(pages).run()
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
+import geopandas as gpd
 import pandas as pd
 from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
@@ -50,6 +51,7 @@ FEED_STYLE: dict[str, tuple[str, str]] = {
     "traffic": ("darkpurple", "road"),
     "weather": ("darkblue", "cloud-showers-heavy"),
 }
+MAX_ZOOM = 16
 #: Uncertainty circles are drawn up to this radius; wider ones (a district, a state) would only blur.
 MAX_CIRCLE_RADIUS_M = 25_000.0
 
@@ -62,6 +64,8 @@ MAP_CSS = """
 .leaflet-popup-content { margin: 10px 12px; font-size: 13px; line-height: 1.35; }
 .leaflet-tooltip { background: #13202e; color: #e6edf3; border: 1px solid #31465c; }
 .leaflet-control-layers, .leaflet-bar a { background: #13202e; color: #e6edf3; }
+.leaflet-control-attribution { background: rgba(19,32,46,.8) !important; color: #8aa4bf; }
+.leaflet-control-attribution a { color: #8aa4bf; }
 .leaflet-control-scale-line { background: rgba(19,32,46,.8); color: #e6edf3; border-color: #8aa4bf; }
 .cm-meta { color: #8aa4bf; font-size: 11px; margin-bottom: 4px; }
 .cm-text { white-space: pre-wrap; word-break: break-word; margin-bottom: 6px; }
@@ -106,12 +110,14 @@ def base_map(
         zoom_start=7,
         tiles=None,
         control_scale=True,
-        min_zoom=4,
-        max_zoom=16,
+        minZoom=4,
+        maxZoom=MAX_ZOOM,  # a map option (MarkerCluster needs it); folium's max_zoom only reaches tiles
     )
     fmap.get_root().header.add_child(folium.Element(MAP_CSS), name="crisismap_css")
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr="base tiles", name="Base tiles", control=False).add_to(fmap)
+        folium.TileLayer(tiles=tile_url, attr="base tiles", name="Base tiles", control=False, max_zoom=MAX_ZOOM).add_to(
+            fmap
+        )
     if len(outlines.states):
         folium.GeoJson(
             outlines.states[["name", "geometry"]],
@@ -249,11 +255,36 @@ def build_layers(
 ) -> MapLayers:
     """The whole map: base outlines plus alert, report and uncertainty layers."""
     markers, circles = report_layers(reports)
-    return MapLayers(
+    layers = MapLayers(
         base=base_map(outlines, bbox=bbox, tile_url=tile_url),
         alerts=alert_layer(alerts),
         reports=markers,
         uncertainty=circles,
+    )
+    for prefix, group in zip("aru", (layers.alerts, layers.reports, layers.uncertainty), strict=True):
+        _stable_ids(group, prefix)
+    return layers
+
+
+def view_bbox(
+    frames: Iterable[gpd.GeoSeries], *, min_span_deg: float = 2.0, default: tuple[float, float, float, float] = DEFAULT_BBOX
+) -> tuple[float, float, float, float]:
+    """The bounds of the given geometries, widened to ``min_span_deg`` and rounded outward to whole
+    degrees, so the view (and with it the map's identity in the browser) changes only rarely."""
+    bounds = [s.dropna().total_bounds for s in frames if len(s.dropna())]
+    if not bounds:
+        return default
+    lon_min = min(b[0] for b in bounds)
+    lat_min = min(b[1] for b in bounds)
+    lon_max = max(b[2] for b in bounds)
+    lat_max = max(b[3] for b in bounds)
+    pad_lon = max(0.0, (min_span_deg - (lon_max - lon_min)) / 2)
+    pad_lat = max(0.0, (min_span_deg - (lat_max - lat_min)) / 2)
+    return (
+        float(math.floor(lon_min - pad_lon)),
+        float(math.floor(lat_min - pad_lat)),
+        float(math.ceil(lon_max + pad_lon)),
+        float(math.ceil(lat_max + pad_lat)),
     )
 
 
@@ -266,6 +297,18 @@ def standalone_html(layers: MapLayers) -> str:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _stable_ids(root: folium.Element, prefix: str) -> None:
+    """Number the elements under ``root`` in order instead of random ids: the same data then gives
+    the same JavaScript, and streamlit-folium leaves the layer (and an open popup) alone on refresh."""
+    stack = list(root._children.values())
+    count = 0
+    while stack:
+        element = stack.pop(0)
+        element._id = f"cm{prefix}{count:06d}"
+        count += 1
+        stack.extend(element._children.values())
 
 
 def _marker_style(row: dict[str, Any]) -> tuple[str, str]:

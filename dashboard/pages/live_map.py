@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -41,6 +42,7 @@ class Filters:
 
 def page(settings: Settings) -> None:
     """Render the live map page for ``settings`` (store URL, tile URL, refresh interval)."""
+    st.markdown("#### Live situation map")
     filters = _sidebar_filters()
     st.sidebar.caption(f"Store: `{settings.store_url}` · refresh every {settings.refresh_seconds:g} s")
     st.fragment(run_every=settings.refresh_seconds)(_live_view)(settings, filters)
@@ -165,14 +167,11 @@ def _outlines():  # noqa: ANN202 - Outlines, cached once per process
 
 
 def _view_bbox(store_url: str) -> tuple[float, float, float, float]:
-    """The default view: every stored alert area (with a margin), else the Bay of Bengal."""
+    """The default view: every stored alert area and the newest located reports, else the Bay of Bengal."""
     alerts = data.load_alerts(store_url, None)
-    shapes = alerts.geometry.dropna() if not alerts.empty else alerts.geometry
-    if shapes.empty:
-        return DEFAULT_BBOX
-    lon_min, lat_min, lon_max, lat_max = shapes.total_bounds
-    margin = 0.5
-    return (lon_min - margin, lat_min - margin, lon_max + margin, lat_max + margin)
+    reports = data.load_reports(store_url, None)
+    points = gpd.GeoSeries(gpd.points_from_xy(reports["lon"], reports["lat"]), crs="EPSG:4326")
+    return mapview.view_bbox([alerts.geometry, points[reports["lat"].notna().to_numpy()]])
 
 
 def _asset_base_url() -> str:
