@@ -4,7 +4,9 @@
 
 A place is kept only if its coordinates are of geo quality ``original`` and its point lies inside the
 boundary of the district the post-office list assigns it to, so a scenario never puts a village in
-the wrong district. Everything here is read once per process and cached.
+the wrong district; points shared by several offices (placed at a common centroid) and names that
+are not a place ("KOLKATA GPO", "... N.D.S.O") are left out. Everything here is read once per
+process and cached.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -68,7 +71,8 @@ DISTRICTS: tuple[District, ...] = (
 DISTRICT_BY_LGD: dict[int, District] = {d.lgd: d for d in DISTRICTS}
 
 _OFFICE_SUFFIX = re.compile(r"\s+(?:[BSH][. ]?O\.?)(?:\s.*)?$")
-_GOOD_NAME = re.compile(r"^[A-Za-z][A-Za-z .'-]{2,38}[A-Za-z]$")
+_GOOD_NAME = re.compile(r"^(?!.*\b[A-Z]{3,}\b)[A-Za-z][A-Za-z '-]{2,38}[A-Za-z]$")  # no GPO, NDTSO, III
+_SHARED_POINT = 3  # offices this many or more at one exact point were placed at a centroid: skip them
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +152,13 @@ def places() -> Places:
             tuple(by_name),
         ).fetchall()
     shapes = district_shapes()
+    per_point = Counter((lat_e5, lon_e5) for _, _, lat_e5, lon_e5, _ in rows)
     seen: set[tuple[str, int]] = set()
     keep = []
     for office, pin, lat_e5, lon_e5, dist_name in rows:
         name, lgd = place_name(office), by_name[dist_name]
+        if per_point[lat_e5, lon_e5] >= _SHARED_POINT:
+            continue
         if _GOOD_NAME.match(name) and (name.lower(), lgd) not in seen:
             seen.add((name.lower(), lgd))
             keep.append((name, office, pin, lat_e5 / 1e5, lon_e5 / 1e5, lgd))
