@@ -26,7 +26,7 @@ from streams.errors import AdapterError
 
 STATUSES = ("reopened", "closed", "diverted", "waterlogged", "slow")
 _STATUS_RE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("reopened", re.compile(r"\b(?:re-?opened|restored|resumed|back to normal|normali[sz]ed|open(?:ed)? for traffic|cleared)\b", re.I)),
+    ("reopened", re.compile(r"\b(?:re-?opened|restored|resumed|(?:back to|now|is) normal|normali[sz]ed|open(?:ed)? for traffic|cleared|receded)\b", re.I)),
     ("closed", re.compile(r"\b(?:closed?|closure|blocked|suspended|not allowed|no entry|shut|barricaded|prohibited|banned)\b", re.I)),
     ("diverted", re.compile(r"\b(?:divert(?:ed|ing)?|diversions?|alternate route|alternative route)\b", re.I)),
     ("waterlogged", re.compile(r"\b(?:water[- ]?logg(?:ed|ing)|inundat\w*|submerged|flooded)\b", re.I)),
@@ -38,6 +38,12 @@ _ROAD_WORDS = (
     r"Sarani|Avenue|Street|Lane|Tunnel|Toll Plaza|Path|Connector|Junction"
 )
 _NAMED_ROAD_RE = re.compile(rf"\b((?:[A-Z0-9][\w.'&-]*\s+){{1,4}}(?i:{_ROAD_WORDS}))(?![\w])")
+_PLACE = r"([A-Z][\w'&-]*(?:[ -](?!(?:due|for|after|from|towards|till|until|as|and|is|has|in|between|will|to|with)\b)[\w'&-]+){0,5})"
+#: "closed on <place> due to", "waterlogging at <place>.", "diverted via <place>"
+_ON_AT_RE = re.compile(rf"\b(?:on|at|via|near)\s+(?:the\s+)?{_PLACE}")
+#: "<place> is closed", "<place> has been reopened", at the start of a sentence
+_SUBJECT_RE = re.compile(rf"(?:^|[:.;]\s+){_PLACE}\s+(?:is|has been|remains|will remain)\s+(?:now\s+)?(?:closed|reopened|blocked|waterlogged|open)\b")
+_NOT_PLACES = {"traffic", "vehicular", "vehicles", "all", "movement", "water", "road", "citizens", "motorists", "the", "it", "this"}
 _LEADING_STOPWORDS = {"on", "at", "the", "near", "from", "to", "via", "towards", "of", "in", "traffic", "due", "and", "for"}
 _BOTH_RE = re.compile(r"\bboth\s+(?:the\s+)?(?:carriage\s?ways?|sides|directions|lanes|ways)\b", re.I)
 _ONE_RE = re.compile(
@@ -114,19 +120,24 @@ def _status(text: str) -> str | None:
 
 def _roads(text: str) -> list[str]:
     roads: list[str] = []
+    for pattern in (_SUBJECT_RE, _ON_AT_RE):
+        for match in pattern.finditer(text):
+            place = match.group(1).strip(" .-")
+            if place.split()[0].lower() not in _NOT_PLACES and not _HIGHWAY_RE.fullmatch(place):
+                roads.append(place)
     for match in _NAMED_ROAD_RE.finditer(text):
         words = match.group(1).split()
         while len(words) > 1 and words[0].lower() in _LEADING_STOPWORDS:
             words = words[1:]
         roads.append(" ".join(words))
-    for prefix, number in _HIGHWAY_RE.findall(text):
-        roads.append(f"{prefix}-{number}")
-    seen: set[str] = set()
-    out = []
-    for road in roads:
-        if road.lower() not in seen:
-            seen.add(road.lower())
+    out: list[str] = []
+    for road in roads:  # drop repeats and names inside a longer one already kept
+        key = road.lower()
+        if not any(key == kept.lower() or f" {key} " in f" {kept.lower()} " for kept in out):
             out.append(road)
+    for prefix, number in _HIGHWAY_RE.findall(text):  # highway numbers always on their own
+        if f"{prefix}-{number}" not in out:
+            out.append(f"{prefix}-{number}")
     return out
 
 

@@ -63,7 +63,10 @@ REF = datetime(2020, 5, 20, 8, 0, tzinfo=UTC)  # 13:30 IST
 @pytest.mark.parametrize(
     ("text", "status", "roads", "carriageway", "until"),
     [
-        ("Traffic movement is closed on Ghazipur Border NH-24 (Both carriageway)", "closed", ["Ghazipur Border", "NH-24"], "both", None),
+        ("Traffic movement is closed on Ghazipur Border NH-24 (Both carriageway)", "closed", ["Ghazipur Border NH-24", "NH-24"], "both", None),
+        ("Kolkata Traffic Police, 20.05.2020 12:29 hrs: Lake Town is closed for all vehicles till further notice.", "closed", ["Lake Town"], None, "further notice"),
+        ("Water has receded at Park Circus seven-point crossing. Traffic movement has been restored.", "reopened", ["Park Circus seven-point crossing"], None, None),
+        ("Traffic movement is now normal on Gariahat Road after removal of the fallen tree.", "reopened", ["Gariahat Road"], None, None),
         ("Traffic is diverted from Minto Bridge due to waterlogging; take Outer Ring Road until further notice", "diverted", ["Minto Bridge", "Outer Ring Road"], None, "further notice"),
         ("Tree fall on Aurobindo Marg, traffic slow till 6 pm", "slow", ["Aurobindo Marg"], None, "2020-05-20T18:00:00+05:30"),
         ("Waterlogging at Zakhira underpass, one carriageway affected till 10:30 am", "waterlogged", ["Zakhira underpass"], "one", "2020-05-21T10:30:00+05:30"),

@@ -69,3 +69,28 @@ def test_good_files_are_printed_even_when_another_fails(capsys: pytest.CaptureFi
         "KSTO1055887203",
     ]
     assert "no such file" in err
+
+
+def test_lgd_codes_resolve_when_the_district_lies_in_the_named_state(capsys, tmp_path) -> None:
+    from geo.boundaries import district_by_lgd
+
+    kolkata = district_by_lgd(342)  # the boundary file's code for Kolkata
+    assert kolkata is not None and kolkata["state"].lower() == "west bengal"
+    xml = (CAP_DIR / "IN-1788205224883023_23.xml").read_text(encoding="utf-8")
+    xml = xml.replace("Dadra-and-Nagar-Haveli-and-Daman-and-Diu-SDMA", "West-Bengal-SDMA")
+    xml = xml.replace("<cap:value>463</cap:value>", "<cap:value>342</cap:value>")
+    xml = xml.replace("<cap:geocode>\n<cap:valueName>LGD District Code</cap:valueName>\n<cap:value>465</cap:value>\n</cap:geocode>\n", "")
+    path = tmp_path / "wb.xml"
+    path.write_text(xml, encoding="utf-8")
+    code, (alert,), _ = run(capsys, str(path))
+    area = alert["info"][0]["areas"][0]
+    assert code == 0 and [g["value"] for g in area["geocodes"]] == ["342"]
+    assert area["geometry"]["type"] in ("Polygon", "MultiPolygon") and "geometry_note" not in area
+    lons = [pt[0] for ring in _rings(area["geometry"]) for pt in ring]
+    assert 88.0 < min(lons) < max(lons) < 88.6  # Kolkata lies around 88.2-88.5 E
+
+
+def _rings(geometry: dict) -> list:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    return [poly[0] for poly in geometry["coordinates"]]
