@@ -26,7 +26,7 @@ BAD = [
     FeedMessage("distress", b'{"data": {"id": ', "social", "twitter", "bad-json"),
     FeedMessage("distress", b"\xff\xfe\x00garbage", "sms", "sms-gateway", "bad-bytes"),
     FeedMessage("traffic", b"Road closed", "no-such-format", "police", "bad-format"),
-    FeedMessage("distress", b"x" * 2_000_000, "sms", "sms-gateway", "oversize"),
+    FeedMessage("distress", b"x" * 200_000, "sms", "sms-gateway", "oversize"),
 ]
 
 
@@ -66,6 +66,7 @@ def _ingest(settings, *extra: str) -> subprocess.Popen:
         "CRISISMAP_TOPIC_OUTBOUND": settings.topic_outbound,
         "CRISISMAP_CONSUMER_GROUP": settings.consumer_group,
         "CRISISMAP_INGEST_BATCH_SIZE": str(settings.ingest_batch_size),
+        "CRISISMAP_MAX_MESSAGE_BYTES": str(settings.max_message_bytes),
     }
     return subprocess.Popen([sys.executable, "-m", "streams.cli", "ingest", *extra], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
@@ -76,7 +77,7 @@ def _expected_ids(messages: list[FeedMessage]) -> int:
 
 
 def test_every_message_is_stored_or_dead_lettered(kafka_settings):
-    settings = kafka_settings(ingest_batch_size=200)
+    settings = kafka_settings(ingest_batch_size=200, max_message_bytes=100_000)
     ensure_topics(settings)
     messages = _scenario(400)
     replay(messages, settings, progress=False)
@@ -91,7 +92,7 @@ def test_every_message_is_stored_or_dead_lettered(kafka_settings):
     # the bad messages are dead-lettered with their original bytes and a reason each
     assert {r.key.decode() for r in dead} >= {m.key for m in BAD}
     assert {bytes(r.value) for r in dead} >= {m.value for m in BAD}
-    assert any("2,000,000 bytes" in reason for reason in reasons)
+    assert any("200,000 bytes" in reason for reason in reasons)
     assert any("unknown format 'no-such-format'" in reason for reason in reasons)
     # nothing lost: each good message is a stored report/alert or a dead letter
     assert len(reports) + n_alerts + len({_origin(r) for r in dead}) >= len(messages)
@@ -109,7 +110,7 @@ def test_every_message_is_stored_or_dead_lettered(kafka_settings):
 
 
 def test_worker_killed_mid_stream_loses_and_duplicates_nothing(kafka_settings):
-    settings = kafka_settings(ingest_batch_size=25)
+    settings = kafka_settings(ingest_batch_size=25, max_message_bytes=100_000)
     ensure_topics(settings)
     messages = _scenario(600)
     replay(messages, settings, progress=False)
