@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -25,6 +26,7 @@ from geo._rows import (
     reference_updates,
     report_row,
 )
+from geo._zone_store import MEMBER_COLUMNS, _ZoneTables, decode_members
 from geo.errors import StoreError
 from geo.model import Alert, Report
 
@@ -58,6 +60,63 @@ CREATE TABLE IF NOT EXISTS alerts (
     geom geometry(Geometry, 4326)
 );
 CREATE INDEX IF NOT EXISTS alerts_geom ON alerts USING gist (geom);
+CREATE TABLE IF NOT EXISTS report_log (seq BIGSERIAL PRIMARY KEY, report_id TEXT NOT NULL);
+CREATE OR REPLACE FUNCTION {schema}.log_report() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO {schema}.report_log (report_id) VALUES (NEW.report_id); RETURN NULL; END $$;
+CREATE OR REPLACE TRIGGER reports_log AFTER INSERT OR UPDATE ON reports
+    FOR EACH ROW EXECUTE FUNCTION {schema}.log_report();
+CREATE TABLE IF NOT EXISTS incident_members (
+    report_id TEXT PRIMARY KEY, incident_id TEXT, tier TEXT NOT NULL, lat DOUBLE PRECISION,
+    lon DOUBLE PRECISION, t_h DOUBLE PRECISION, radius_m DOUBLE PRECISION, author TEXT, people INTEGER,
+    needs TEXT NOT NULL DEFAULT '[]', urgency TEXT, category TEXT, district_lgd INTEGER, state_lgd INTEGER,
+    dup INTEGER NOT NULL DEFAULT 0, text_key TEXT, geom geometry(Point, 4326)
+);
+CREATE INDEX IF NOT EXISTS incident_members_incident ON incident_members (incident_id);
+CREATE INDEX IF NOT EXISTS incident_members_t ON incident_members (t_h);
+CREATE INDEX IF NOT EXISTS incident_members_geom ON incident_members USING gist (geom);
+CREATE OR REPLACE FUNCTION {schema}.member_geom() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.geom := CASE WHEN NEW.lat IS NULL OR NEW.dup <> 0 OR NEW.tier NOT IN ('point', 'area') THEN NULL
+                     ELSE ST_SetSRID(ST_MakePoint(NEW.lon, NEW.lat), 4326) END;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER incident_members_geom BEFORE INSERT OR UPDATE ON incident_members
+    FOR EACH ROW EXECUTE FUNCTION {schema}.member_geom();
+CREATE TABLE IF NOT EXISTS incidents (
+    incident_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'new', state TEXT NOT NULL DEFAULT 'active',
+    merged_into TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, radius_m DOUBLE PRECISION, footprint TEXT,
+    reports INTEGER, echoes INTEGER, reporters INTEGER, people INTEGER, needs TEXT, urgency TEXT, category TEXT,
+    districts TEXT, first_seen TEXT, last_seen TEXT, evidence TEXT, updated_at TEXT,
+    geom geometry(Geometry, 4326)
+);
+CREATE INDEX IF NOT EXISTS incidents_last_seen ON incidents (last_seen);
+CREATE INDEX IF NOT EXISTS incidents_geom ON incidents USING gist (geom);
+CREATE TABLE IF NOT EXISTS incident_history (
+    seq BIGSERIAL PRIMARY KEY, incident_id TEXT NOT NULL, at TEXT, kind TEXT NOT NULL,
+    other_ids TEXT NOT NULL DEFAULT '[]', reports INTEGER, note TEXT
+);
+CREATE INDEX IF NOT EXISTS incident_history_incident ON incident_history (incident_id);
+CREATE TABLE IF NOT EXISTS zones (
+    zone_id TEXT PRIMARY KEY, kind TEXT NOT NULL, geometry TEXT, severity DOUBLE PRECISION, severity_parts TEXT,
+    trend TEXT, districts TEXT, incident_ids TEXT, alert_ids TEXT, reports INTEGER, reporters INTEGER,
+    people INTEGER, needs TEXT, wind_kt DOUBLE PRECISION, first_seen TEXT, updated_at TEXT,
+    geom geometry(Geometry, 4326)
+);
+CREATE INDEX IF NOT EXISTS zones_geom ON zones USING gist (geom);
+CREATE OR REPLACE FUNCTION {schema}.geojson_geom() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.geom := CASE WHEN TG_TABLE_NAME = 'zones' THEN
+                    CASE WHEN NEW.geometry IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.geometry), 4326) END
+                ELSE
+                    CASE WHEN NEW.footprint IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.footprint), 4326) END
+                END;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER incidents_geom BEFORE INSERT OR UPDATE ON incidents
+    FOR EACH ROW EXECUTE FUNCTION {schema}.geojson_geom();
+CREATE OR REPLACE TRIGGER zones_geom BEFORE INSERT OR UPDATE ON zones
+    FOR EACH ROW EXECUTE FUNCTION {schema}.geojson_geom();
+CREATE TABLE IF NOT EXISTS zoning_state (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
@@ -66,7 +125,7 @@ def _no_nul(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in row)
 
 
-class PostgisStore:
+class PostgisStore(_ZoneTables):
     """``postgresql://user@host:port/db[?schema=name]``; needs the PostGIS extension available."""
 
     def __init__(self, url: str) -> None:
@@ -199,4 +258,39 @@ class PostgisStore:
 
     def close(self) -> None:
         self._db.close()
+
+    # --- zoning tables (geo/_zone_store.py) ------------------------------------------------------
+    @staticmethod
+    def _pg(sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._db.execute(self._pg(sql), tuple(_no_nul(tuple(params))))  # type: ignore[arg-type]
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._db.cursor() as cur:
+            cur.executemany(self._pg(sql), [_no_nul(tuple(r)) for r in rows])  # type: ignore[arg-type]
+
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        return self._frame(self._pg(sql), tuple(params))
+
+    def _txn(self) -> Any:
+        return self._db.transaction()
+
+    def members_near(self, boxes: np.ndarray) -> pd.DataFrame:
+        b = np.asarray(boxes, float).reshape(-1, 6)
+        cols = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
+        df = self._frame(
+            f"SELECT DISTINCT ON (m.report_id) {cols} FROM unnest(%s::float8[], %s::float8[], %s::float8[], "
+            "%s::float8[], %s::float8[], %s::float8[]) AS b(x0, y0, x1, y1, t0, t1) JOIN incident_members m "
+            "ON m.geom && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, 4326) AND m.t_h BETWEEN b.t0 AND b.t1",
+            [b[:, k].tolist() for k in range(6)],
+        )
+        if df.empty:
+            df = pd.DataFrame(columns=MEMBER_COLUMNS)
+        return decode_members(df)
+
+    def _reports_by_id(self, ids: list[str]) -> pd.DataFrame:
+        df = self._frame(f"SELECT {', '.join(REPORT_COLUMNS)} FROM reports WHERE report_id = ANY(%s)", [ids])
+        return decode_reports(df)
 

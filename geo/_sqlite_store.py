@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import shape
@@ -28,6 +30,7 @@ from geo._rows import (
     reference_updates,
     report_row,
 )
+from geo._zone_store import _ZoneTables
 from geo.errors import StoreError
 from geo.model import Alert, Report
 
@@ -55,9 +58,40 @@ CREATE TABLE IF NOT EXISTS alerts (
     state TEXT NOT NULL DEFAULT 'active', replaced_by TEXT,
     topic TEXT, partition INTEGER, "offset" INTEGER, received_at TEXT
 );
+CREATE TABLE IF NOT EXISTS report_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, report_id TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS reports_log_insert AFTER INSERT ON reports
+BEGIN INSERT INTO report_log (report_id) VALUES (new.report_id); END;
+CREATE TRIGGER IF NOT EXISTS reports_log_update AFTER UPDATE ON reports
+BEGIN INSERT INTO report_log (report_id) VALUES (new.report_id); END;
+CREATE TABLE IF NOT EXISTS incident_members (
+    report_id TEXT PRIMARY KEY, incident_id TEXT, tier TEXT NOT NULL, lat REAL, lon REAL, t_h REAL,
+    radius_m REAL, author TEXT, people INTEGER, needs TEXT NOT NULL DEFAULT '[]', urgency TEXT, category TEXT,
+    district_lgd INTEGER, state_lgd INTEGER, dup INTEGER NOT NULL DEFAULT 0, text_key TEXT
+);
+CREATE INDEX IF NOT EXISTS incident_members_incident ON incident_members(incident_id);
+CREATE INDEX IF NOT EXISTS incident_members_t ON incident_members(t_h);
+CREATE VIRTUAL TABLE IF NOT EXISTS incident_members_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat, min_t, max_t);
+CREATE TABLE IF NOT EXISTS incidents (
+    incident_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'new', state TEXT NOT NULL DEFAULT 'active',
+    merged_into TEXT, lat REAL, lon REAL, radius_m REAL, footprint TEXT, reports INTEGER, echoes INTEGER,
+    reporters INTEGER, people INTEGER, needs TEXT, urgency TEXT, category TEXT, districts TEXT,
+    first_seen TEXT, last_seen TEXT, evidence TEXT, updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS incidents_last_seen ON incidents(last_seen);
+CREATE TABLE IF NOT EXISTS incident_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, incident_id TEXT NOT NULL, at TEXT, kind TEXT NOT NULL,
+    other_ids TEXT NOT NULL DEFAULT '[]', reports INTEGER, note TEXT
+);
+CREATE INDEX IF NOT EXISTS incident_history_incident ON incident_history(incident_id);
+CREATE TABLE IF NOT EXISTS zones (
+    zone_id TEXT PRIMARY KEY, kind TEXT NOT NULL, geometry TEXT, severity REAL, severity_parts TEXT,
+    trend TEXT, districts TEXT, incident_ids TEXT, alert_ids TEXT, reports INTEGER, reporters INTEGER,
+    people INTEGER, needs TEXT, wind_kt REAL, first_seen TEXT, updated_at TEXT
+);
+CREATE TABLE IF NOT EXISTS zoning_state (key TEXT PRIMARY KEY, value TEXT);
 """
 
-class SqliteStore:
+class SqliteStore(_ZoneTables):
     """The default store: a SQLite file (``sqlite:///var/crisismap.db``) or memory (``sqlite://``)."""
 
     def __init__(self, url: str) -> None:
@@ -181,3 +215,70 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
+
+    # --- zoning tables (geo/_zone_store.py) ------------------------------------------------------
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._db.execute(sql, tuple(params))
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._db.executemany(sql, rows)
+
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        cur = self._db.execute(sql, tuple(params))
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+
+    @contextmanager
+    def _txn(self) -> Iterator[None]:
+        if self._db.in_transaction:  # nested: the outer transaction commits
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _write_member_geometry(self, report_ids: list[str]) -> None:
+        ids = json.dumps(report_ids)
+        self._db.execute(
+            "DELETE FROM incident_members_rtree WHERE id IN (SELECT rowid FROM incident_members WHERE report_id IN "
+            "(SELECT value FROM json_each(?)) AND (lat IS NULL OR dup != 0 OR tier NOT IN ('point', 'area')))",
+            (ids,),
+        )
+        self._db.execute(
+            "INSERT OR REPLACE INTO incident_members_rtree SELECT rowid, lon, lon, lat, lat, t_h, t_h "
+            "FROM incident_members WHERE report_id IN (SELECT value FROM json_each(?)) AND lat IS NOT NULL "
+            "AND tier IN ('point', 'area') AND dup = 0",
+            (ids,),
+        )
+
+    def _clear_member_index(self) -> None:
+        self._db.execute("DELETE FROM incident_members_rtree")
+
+    def members_near(self, boxes: np.ndarray) -> pd.DataFrame:
+        from geo._zone_store import MEMBER_COLUMNS, decode_members
+
+        cols = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
+        frames = []
+        for x0, y0, x1, y1, t0, t1 in np.asarray(boxes, float).reshape(-1, 6):
+            frames.append(self._select(
+                f"SELECT {cols} FROM incident_members_rtree r JOIN incident_members m ON m.rowid = r.id "
+                "WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ? "
+                "AND r.min_t <= ? AND r.max_t >= ?",
+                (x1, x0, y1, y0, t1, t0),
+            ))  # fmt: skip
+        if not frames:
+            return decode_members(pd.DataFrame(columns=MEMBER_COLUMNS))
+        df = pd.concat(frames, ignore_index=True).drop_duplicates("report_id")
+        return decode_members(df.reset_index(drop=True))
+
+    def _reports_by_id(self, ids: list[str]) -> pd.DataFrame:
+        frames = []
+        for k in range(0, len(ids), 5000):
+            chunk = ids[k : k + 5000]
+            frames.append(pd.read_sql_query(
+                f"SELECT * FROM reports WHERE report_id IN ({', '.join('?' * len(chunk))})", self._db, params=chunk
+            ))  # fmt: skip
+        return decode_reports(pd.concat(frames, ignore_index=True))

@@ -189,3 +189,85 @@ class Alert:
 
 
 Parsed = Report | Alert
+
+
+# --- incidents and affected zones (geo/incidents.py, geo/zoning.py) --------------------------------
+
+IncidentStatus = Literal["new", "acknowledged", "assigned", "resolved", "dismissed"]
+INCIDENT_STATUSES: tuple[IncidentStatus, ...] = ("new", "acknowledged", "assigned", "resolved", "dismissed")
+IncidentState = Literal["active", "merged", "empty"]
+IncidentEventKind = Literal["created", "merged", "merged_into", "split", "split_from", "status", "revived"]
+ZoneKind = Literal["reports", "alert", "wind"]
+ZoneTrend = Literal["new", "growing", "stable", "receding"]
+ReportTier = Literal["point", "area", "coarse", "unlocated"]
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """Located reports that describe one situation: close in space and time, duplicates linked.
+
+    ``incident_id`` is stable across updates (``inc-`` + a hash of its earliest report); ``status``
+    is the operators' triage status, which the zoning never overwrites; ``state`` is ``merged`` once
+    another incident absorbed it (``merged_into`` names it). ``footprint`` is a GeoJSON-ordered
+    polygon ring of (lon, lat). ``reports`` excludes retweets and duplicates (counted as ``echoes``);
+    ``reporters`` counts distinct authors; ``people`` is the largest number any report states.
+    """
+
+    incident_id: str
+    status: IncidentStatus
+    state: IncidentState
+    lat: float
+    lon: float
+    radius_m: float
+    footprint: tuple[tuple[float, float], ...]
+    reports: int
+    echoes: int
+    reporters: int
+    people: int
+    needs: dict[str, int]
+    urgency: str | None
+    category: str | None
+    first_seen: datetime
+    last_seen: datetime
+    evidence: tuple[str, ...]
+    districts: tuple[int, ...] = ()
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
+    """One line of an incident's history: created, merged (into), split (from), triage status."""
+
+    incident_id: str
+    at: datetime
+    kind: IncidentEventKind
+    other_ids: tuple[str, ...] = ()
+    reports: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """An affected zone: a polygon where help is needed, with a severity in [0, 100].
+
+    ``kind`` says what drew it: ``reports`` (incident clusters), ``alert`` (an official alert area) or
+    ``wind`` (the cyclone's swath of winds of at least ``wind_kt`` knots). ``severity_parts`` holds the
+    terms of the formula documented in :mod:`geo.zoning`. ``districts`` are LGD district codes.
+    """
+
+    zone_id: str
+    kind: ZoneKind
+    geometry: Any  # shapely (Multi)Polygon, EPSG:4326
+    severity: float
+    severity_parts: dict[str, float]
+    trend: ZoneTrend
+    districts: tuple[int, ...]
+    incident_ids: tuple[str, ...]
+    reports: int
+    reporters: int
+    people: int
+    needs: dict[str, int]
+    first_seen: datetime
+    updated_at: datetime
+    alert_ids: tuple[str, ...] = ()
+    wind_kt: float | None = None

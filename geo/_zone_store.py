@@ -1,0 +1,335 @@
+"""Incident, incident-history, membership and zone tables of the store, shared by both backends.
+
+The SQL is written once with ``?`` placeholders; a backend supplies :meth:`_ZoneTables._run`,
+:meth:`_ZoneTables._many`, :meth:`_ZoneTables._select` and :meth:`_ZoneTables._txn` (and its own
+spatial pieces: the neighbourhood query and the geometry columns).
+
+Tables:
+
+- ``report_log`` (seq, report_id): every insert or update of a report, filled by a trigger, so the
+  zoning reads only what changed since its cursor.
+- ``incident_members``: one row per report the zoning has seen (tier point/area/coarse/unlocated,
+  its incident, place, hour ``t_h`` since 1970, author, people, needs, urgency, category, district,
+  whether it is a duplicate). Coarse and unlocated reports live here too: counted, never dropped.
+- ``incidents``: one row per incident (its triage ``status`` is written on insert only, by
+  :meth:`set_incident_status` after that); ``incident_history``: created/merged/split/status events;
+  ``zones``: the current affected zones; ``zoning_state``: the zoning's cursor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo._rows import iso
+from geo.errors import StoreError
+from geo.model import INCIDENT_STATUSES, Incident, IncidentEvent, Zone
+
+MEMBER_COLUMNS = (
+    "report_id incident_id tier lat lon t_h radius_m author people needs urgency category "
+    "district_lgd state_lgd dup text_key"
+).split()
+INCIDENT_COLUMNS = (
+    "incident_id status state merged_into lat lon radius_m footprint reports echoes reporters people needs "
+    "urgency category districts first_seen last_seen evidence updated_at"
+).split()
+ZONE_COLUMNS = (
+    "zone_id kind geometry severity severity_parts trend districts incident_ids alert_ids reports reporters "
+    "people needs wind_kt first_seen updated_at"
+).split()
+HISTORY_COLUMNS = "incident_id at kind other_ids reports note".split()
+
+
+def incident_row(inc: Incident, now: datetime) -> tuple[Any, ...]:
+    ring = [list(p) for p in inc.footprint]
+    footprint = json.dumps({"type": "Polygon", "coordinates": [ring]}) if len(ring) >= 4 else None
+    return (
+        inc.incident_id, inc.status, inc.state, inc.merged_into, inc.lat, inc.lon, inc.radius_m, footprint,
+        inc.reports, inc.echoes, inc.reporters, inc.people, json.dumps(inc.needs), inc.urgency, inc.category,
+        json.dumps(list(inc.districts)), iso(inc.first_seen), iso(inc.last_seen), json.dumps(list(inc.evidence)),
+        iso(now),
+    )  # fmt: skip
+
+
+def zone_row(z: Zone) -> tuple[Any, ...]:
+    geom = shapely.to_geojson(z.geometry) if z.geometry is not None else None
+    return (
+        z.zone_id, z.kind, geom, float(z.severity), json.dumps(z.severity_parts), z.trend,
+        json.dumps([int(d) for d in z.districts]), json.dumps(list(z.incident_ids)), json.dumps(list(z.alert_ids)),
+        int(z.reports), int(z.reporters), int(z.people), json.dumps(z.needs), z.wind_kt,
+        iso(z.first_seen), iso(z.updated_at),
+    )  # fmt: skip
+
+
+def history_row(e: IncidentEvent) -> tuple[Any, ...]:
+    return (e.incident_id, iso(e.at), e.kind, json.dumps(list(e.other_ids)), int(e.reports), e.note)
+
+
+def member_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Rows of ``incident_members`` from a frame with :data:`MEMBER_COLUMNS` (NaN becomes NULL)."""
+    out = frame[MEMBER_COLUMNS].astype(object)
+    out = out.where(pd.notna(out), None)
+    needs = [json.dumps(list(v)) if isinstance(v, (list, tuple, np.ndarray)) else (v or "[]") for v in frame["needs"]]
+    out["needs"] = needs
+    for col in ("people", "district_lgd", "state_lgd", "dup"):
+        out[col] = [None if v is None else int(v) for v in out[col]]
+    return list(out.itertuples(index=False, name=None))
+
+
+def _geo(df: pd.DataFrame, column: str) -> gpd.GeoDataFrame:
+    text = df.pop(column)
+    geoms = shapely.from_geojson([t if isinstance(t, str) else None for t in text], on_invalid="ignore")
+    return gpd.GeoDataFrame(df, geometry=np.asarray(geoms, dtype=object), crs="EPSG:4326")
+
+
+def decode_members(df: pd.DataFrame) -> pd.DataFrame:
+    df["needs"] = [json.loads(v) if isinstance(v, str) else [] for v in df["needs"]]
+    for col in ("lat", "lon", "t_h", "radius_m"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    return df
+
+
+def decode_incidents(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    for col in ("needs", "districts", "evidence"):
+        df[col] = [json.loads(v) if isinstance(v, str) else None for v in df[col]]
+    for col in ("first_seen", "last_seen", "updated_at"):
+        df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+    return _geo(df, "footprint")
+
+
+def decode_zones(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    for col in ("severity_parts", "districts", "incident_ids", "alert_ids", "needs"):
+        df[col] = [json.loads(v) if isinstance(v, str) else None for v in df[col]]
+    for col in ("first_seen", "updated_at"):
+        df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+    return _geo(df, "geometry")
+
+
+class _ZoneTables:
+    """The zoning part of the store; mixed into SqliteStore and PostgisStore."""
+
+    # --- what a backend provides ---------------------------------------------------------------
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        raise NotImplementedError
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _txn(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _write_member_geometry(self, report_ids: list[str]) -> None:
+        """Keep the backend's spatial index of ``incident_members`` in step with these rows."""
+
+    def members_near(self, boxes: np.ndarray) -> pd.DataFrame:
+        """Members (point and area tiers) inside any of the boxes ``(min_lon, min_lat, max_lon,
+        max_lat, min_t_h, max_t_h)``, each once."""
+        raise NotImplementedError
+
+    def _clear_member_index(self) -> None:
+        """Empty the backend's spatial index of ``incident_members`` (after deleting all rows)."""
+
+    # --- reads -----------------------------------------------------------------------------------
+    def change_cursor(self) -> int:
+        """The newest sequence number of the report change log (0 when empty)."""
+        df = self._select("SELECT max(seq) AS s FROM report_log")
+        value = df["s"].iloc[0] if len(df) else None
+        return int(value) if value is not None and pd.notna(value) else 0
+
+    def report_changes(self, after: int, limit: int | None = None) -> tuple[pd.DataFrame, int]:
+        """Reports inserted or updated after change ``after``, each once (latest row), and the cursor
+        to pass next time. With ``limit``, at most that many changes are read."""
+        sql = "SELECT seq, report_id FROM report_log WHERE seq > ? ORDER BY seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        log = self._select(sql, (int(after),))
+        if log.empty:
+            return pd.DataFrame(), int(after)
+        cursor = int(log["seq"].max())
+        ids = list(dict.fromkeys(log["report_id"]))
+        return self._reports_by_id(ids), cursor
+
+    def _reports_by_id(self, ids: list[str]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def zoning_cursor(self) -> int | None:
+        """Where the zoning stopped reading the change log; None before its first run."""
+        df = self._select("SELECT value FROM zoning_state WHERE key = 'cursor'")
+        return None if df.empty else int(df["value"].iloc[0])
+
+    def members_of(self, incident_ids: Sequence[str]) -> pd.DataFrame:
+        """Every member row of these incidents."""
+        return self._members_where("incident_id", list(incident_ids))
+
+    def members_by_report(self, report_ids: Sequence[str]) -> pd.DataFrame:
+        """Member rows of these reports (those the zoning has seen)."""
+        return self._members_where("report_id", list(report_ids))
+
+    def _members_where(self, column: str, values: list[str]) -> pd.DataFrame:
+        cols = ", ".join(MEMBER_COLUMNS)
+        if not values:
+            return decode_members(pd.DataFrame(columns=MEMBER_COLUMNS))
+        frames = []
+        for k in range(0, len(values), 5000):
+            chunk = values[k : k + 5000]
+            marks = ", ".join("?" * len(chunk))
+            frames.append(self._select(f"SELECT {cols} FROM incident_members WHERE {column} IN ({marks})", chunk))
+        return decode_members(pd.concat(frames, ignore_index=True))
+
+    def member_counts(self, since_h: float, split_h: float) -> pd.DataFrame:
+        """Per incident, reports (not duplicates) with ``t_h`` in (split_h, +inf) as ``recent`` and in
+        (since_h, split_h] as ``before``: what a zone's trend is computed from."""
+        return self._select(
+            "SELECT incident_id, sum(CASE WHEN t_h > ? THEN 1 ELSE 0 END) AS recent, "
+            "sum(CASE WHEN t_h <= ? THEN 1 ELSE 0 END) AS before FROM incident_members "
+            "WHERE t_h > ? AND incident_id IS NOT NULL AND dup = 0 GROUP BY incident_id",
+            (split_h, split_h, since_h),
+        )
+
+    def report_tallies(self) -> pd.DataFrame:
+        """Reports the zoning has seen, per district and tier (``point``/``area`` in incidents,
+        ``coarse``, ``unlocated``; district NULL when unknown), duplicates excluded."""
+        return self._select(
+            "SELECT district_lgd, state_lgd, tier, count(*) AS reports FROM incident_members WHERE dup = 0 "
+            "GROUP BY district_lgd, state_lgd, tier ORDER BY district_lgd, tier"
+        )
+
+    def incidents_frame(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        active_since: datetime | None = None,
+        include_merged: bool = False,
+    ) -> gpd.GeoDataFrame:
+        """Incidents with their footprint polygon (EPSG:4326); by default only ``active`` ones (not
+        merged into another); ``active_since`` keeps those seen since then."""
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_merged:
+            where.append("state = 'active'")
+        if active_since is not None:
+            where.append("last_seen >= ?")
+            params.append(iso(active_since))
+        if ids is not None:
+            ids = list(ids)
+            if not ids:
+                return decode_incidents(pd.DataFrame(columns=INCIDENT_COLUMNS))
+            where.append(f"incident_id IN ({', '.join('?' * len(ids))})")
+            params += ids
+        sql = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return decode_incidents(self._select(sql + " ORDER BY last_seen DESC", params))
+
+    def count_incidents(self) -> int:
+        return int(self._select("SELECT count(*) AS n FROM incidents WHERE state = 'active'")["n"].iloc[0])
+
+    def incident_history(self, incident_id: str | None = None) -> pd.DataFrame:
+        """History events, oldest first (all incidents, or one)."""
+        sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM incident_history"
+        params: list[Any] = []
+        if incident_id is not None:
+            sql += " WHERE incident_id = ?"
+            params.append(incident_id)
+        df = self._select(sql + " ORDER BY seq", params)
+        df["other_ids"] = [json.loads(v) for v in df["other_ids"]]
+        df["at"] = pd.to_datetime(df["at"], utc=True, format="ISO8601")
+        return df
+
+    def zones_frame(self) -> gpd.GeoDataFrame:
+        """The current affected zones, most severe first."""
+        df = self._select(f"SELECT {', '.join(ZONE_COLUMNS)} FROM zones ORDER BY severity DESC, zone_id")
+        return decode_zones(df)
+
+    # --- writes ----------------------------------------------------------------------------------
+    def set_incident_status(self, incident_id: str, status: str, *, at: datetime | None = None, note: str = "") -> None:
+        """Triage: set an incident's status (new, acknowledged, assigned, resolved, dismissed) and
+        record it in its history. The zoning keeps it across updates."""
+        if status not in INCIDENT_STATUSES:
+            msg = f"incident status {status!r} is not one of {', '.join(INCIDENT_STATUSES)}"
+            raise StoreError(msg)
+        if self._select("SELECT incident_id FROM incidents WHERE incident_id = ?", (incident_id,)).empty:
+            msg = f"no incident {incident_id!r} in the store; list them with incidents_frame()"
+            raise StoreError(msg)
+        event = IncidentEvent(incident_id, at or datetime.now(UTC), "status", (), 0, f"{status} {note}".strip())
+        with self._txn():
+            self._run("UPDATE incidents SET status = ? WHERE incident_id = ?", (status, incident_id))
+            self._many(f"INSERT INTO incident_history ({', '.join(HISTORY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                       [history_row(event)])  # fmt: skip
+
+    def write_zoning(
+        self,
+        *,
+        members: pd.DataFrame | None = None,
+        incidents: Sequence[Incident] = (),
+        history: Sequence[IncidentEvent] = (),
+        zones: Sequence[Zone] | None = None,
+        cursor: int | None = None,
+        now: datetime | None = None,
+        reset: bool = False,
+    ) -> None:
+        """One transaction: upsert member rows and incidents (an incident's triage status is kept),
+        append history, replace all zones (when given) and move the zoning cursor. ``reset`` first
+        forgets every membership and zone and marks every incident ``empty`` (a full rebuild: an
+        incident found again keeps its id, status and history)."""
+        now = now or datetime.now(UTC)
+        mcols, icols, zcols = ", ".join(MEMBER_COLUMNS), ", ".join(INCIDENT_COLUMNS), ", ".join(ZONE_COLUMNS)
+        mset = ", ".join(f"{c} = excluded.{c}" for c in MEMBER_COLUMNS[1:])
+        iset = ", ".join(f"{c} = excluded.{c}" for c in INCIDENT_COLUMNS[2:])
+        try:
+            with self._txn():
+                if reset:
+                    self._run("DELETE FROM incident_members")
+                    self._clear_member_index()
+                    self._run("UPDATE incidents SET state = 'empty'")
+                    self._run("DELETE FROM zones")
+                if members is not None and len(members):
+                    self._many(
+                        f"INSERT INTO incident_members ({mcols}) VALUES ({', '.join('?' * len(MEMBER_COLUMNS))}) "
+                        f"ON CONFLICT (report_id) DO UPDATE SET {mset}",
+                        member_rows(members),
+                    )
+                    self._write_member_geometry(list(members["report_id"]))
+                if incidents:
+                    self._many(
+                        f"INSERT INTO incidents ({icols}) VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))}) "
+                        f"ON CONFLICT (incident_id) DO UPDATE SET {iset}",
+                        [incident_row(i, now) for i in incidents],
+                    )
+                if history:
+                    self._many(
+                        f"INSERT INTO incident_history ({', '.join(HISTORY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                        [history_row(e) for e in history],
+                    )
+                if zones is not None:
+                    self._run("DELETE FROM zones")
+                    self._many(
+                        f"INSERT INTO zones ({zcols}) VALUES ({', '.join('?' * len(ZONE_COLUMNS))})",
+                        [zone_row(z) for z in zones],
+                    )
+                if cursor is not None:
+                    self._run("DELETE FROM zoning_state WHERE key = 'cursor'")
+                    self._run("INSERT INTO zoning_state (key, value) VALUES ('cursor', ?)", (str(int(cursor)),))
+                    self._run("DELETE FROM report_log WHERE seq <= ?", (int(cursor),))
+        except StoreError:
+            raise
+        except Exception as exc:  # the backend's driver error
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            msg = f"writing incidents and zones to {getattr(self, 'url', 'the store')} failed: {first}"
+            raise StoreError(msg) from None
+
+
+def chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for k in range(0, len(values), size):
+        yield values[k : k + size]

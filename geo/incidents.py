@@ -1,0 +1,534 @@
+"""Incidents from reports: membership rows, incremental assignment, merges, splits and summaries.
+
+A report becomes one row of ``incident_members`` (see :mod:`geo._zone_store`): its tier (what its
+uncertainty allows, :func:`geo.clustering.tiers`), place, hour, author, people, needs and whether it
+is an echo. Echoes are retweets and forwards (``reply_to``, or a text starting ``RT @``) of a report
+already seen, which join that report's incident wherever they were sent from, and copies of a
+report of the same incident (same normalised words). Echoes are evidence, never counted as reports
+or reporters, and never link two places.
+
+:func:`update_incidents` handles a batch of changed reports without reclustering history: it reads
+the stored members near the batch (space and time boxes), links the batch to them with
+:func:`geo.clustering.link_pairs` and unions with the known incidents. A batch touching one
+incident grows it; touching several merges them (the survivor keeps its id and triage status, the
+others are ``merged`` into it); a report that moves away can split its old incident (the largest
+piece keeps the id). Merges and splits are written to the incident history.
+
+Metric work: distances are great-circle (see :mod:`geo.clustering`); footprints are convex hulls
+buffered in a local equirectangular projection centred on each incident (x = R cos(lat0) dlon,
+y = R dlat, metres; within 0.1 % over the few kilometres an incident spans).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo._zone_store import MEMBER_COLUMNS
+from geo.clustering import (
+    EARTH_RADIUS_M,
+    ClusterParams,
+    attach_area,
+    cluster_reports,
+    components,
+    friends_of_friends,
+    haversine_m,
+    link_pairs,
+    tiers,
+    unit_xyz,
+)
+from geo.model import Incident, IncidentEvent
+
+_EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
+_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
+_NOISE = re.compile(r"^rt\s+@\S+:?\s*|https?://\S+|@\w+|#\w+", re.IGNORECASE)
+#: Words that amplify a copy ("pls help!!", "PLEASE SHARE:") without changing what it reports.
+_AMPLIFIERS = frozenset("pls plz please share help still urgent sos asap retweet amplify kindly".split())
+#: Urgency words, least urgent first (the classifier's vocabulary and CAP's).
+URGENCY_RANK = {"low": 1, "future": 1, "medium": 2, "moderate": 2, "expected": 2, "high": 3,
+                "urgent": 3, "immediate": 4, "critical": 4, "life_threatening": 4}  # fmt: skip
+_STATUS_RANK = {"assigned": 4, "acknowledged": 3, "new": 2, "resolved": 1, "dismissed": 0}
+EVIDENCE_KEPT = 200
+
+
+def incident_id_for(report_id: str) -> str:
+    """The stable id of an incident whose earliest report is ``report_id``."""
+    return "inc-" + hashlib.sha1(report_id.encode("utf-8")).hexdigest()[:12]
+
+
+def text_key(text: str) -> str:
+    """Key of a text's content: its words (3+ letters, lower case, no links, mentions, hashtags,
+    RT prefix or amplifiers), as a set; copies with "pls help!!" appended share it."""
+    words = sorted({w for w in _WORD.findall(_NOISE.sub(" ", text or "").lower()) if w not in _AMPLIFIERS})
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16]
+
+
+def hours(times: pd.Series) -> np.ndarray:
+    """Hours since 1970-01-01 UTC of a series of timestamps (NaN where missing)."""
+    t = pd.to_datetime(times, utc=True, errors="coerce")
+    return ((t - _EPOCH) / pd.Timedelta(hours=1)).to_numpy(float)
+
+
+def to_time(t_h: float) -> datetime:
+    return (_EPOCH + pd.Timedelta(hours=float(t_h))).to_pydatetime()
+
+
+def _echo_source(row_reply: Any, source: Any, text: Any, extra: Any) -> str | None:
+    if isinstance(row_reply, str) and row_reply:
+        return f"{source}:{row_reply}"
+    if isinstance(extra, str) and extra not in ("", "{}"):
+        try:
+            data = json.loads(extra)
+        except ValueError:
+            data = {}
+        for key in ("retweet_of", "duplicate_of", "forward_of"):
+            if isinstance(data, dict) and data.get(key):
+                value = str(data[key])
+                return value if ":" in value else f"{source}:{value}"
+    return None
+
+
+def members_from_reports(reports: pd.DataFrame, params: ClusterParams) -> pd.DataFrame:
+    """Member rows (:data:`geo._zone_store.MEMBER_COLUMNS` plus ``echo_of``, the report id an echo
+    repeats) of a frame of stored reports; ``incident_id`` is still empty. A report without event
+    time is placed at the hour it was received."""
+    n = len(reports)
+    if n == 0:
+        return pd.DataFrame(columns=[*MEMBER_COLUMNS, "echo_of"])
+    lat = pd.to_numeric(reports["lat"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(reports["lon"], errors="coerce").to_numpy(float)
+    located = (reports["status"].to_numpy() == "located") & np.isfinite(lat) & np.isfinite(lon)
+    radius = pd.to_numeric(reports["radius_m"], errors="coerce").to_numpy(float)
+    t_h = hours(reports["event_time"])
+    if "received_at" in reports:
+        t_h = np.where(np.isfinite(t_h), t_h, hours(reports["received_at"]))
+    texts = reports["text"].fillna("").astype(str).tolist()
+    echo_of = [
+        _echo_source(rp, src, tx, ex)
+        for rp, src, tx, ex in zip(reports["reply_to"], reports["source"], texts,
+                                   reports["extra"] if "extra" in reports else [None] * n, strict=True)
+    ]  # fmt: skip
+    rt = np.array([t.lstrip().upper().startswith("RT @") for t in texts])
+    author = reports["author"].astype(object).where(reports["author"].notna(), None)
+    out = pd.DataFrame({
+        "report_id": reports["report_id"].to_numpy(),
+        "incident_id": None,
+        "tier": tiers(radius, located, params),
+        "lat": np.where(located, lat, np.nan),
+        "lon": np.where(located, lon, np.nan),
+        "t_h": t_h,
+        "radius_m": np.where(located, radius, np.nan),
+        "author": author.to_numpy(),
+        "people": pd.to_numeric(reports["people"], errors="coerce").to_numpy(),
+        "needs": [list(v) if isinstance(v, (list, tuple)) else [] for v in reports["needs"]],
+        "urgency": reports["urgency"].to_numpy(),
+        "category": reports["category"].to_numpy(),
+        "district_lgd": pd.to_numeric(reports["district_lgd"], errors="coerce").to_numpy(),
+        "state_lgd": pd.to_numeric(reports["state_lgd"], errors="coerce").to_numpy(),
+        "dup": (rt | np.array([e is not None for e in echo_of])).astype(int),
+        "text_key": [text_key(t) for t in texts],
+        "echo_of": echo_of,
+    })  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUpdate:
+    """What one update changes: member rows to write, incidents to upsert, history to append."""
+
+    members: pd.DataFrame
+    incidents: list[Incident]
+    history: list[IncidentEvent]
+    touched: frozenset[str] = field(default_factory=frozenset)
+
+
+# --- summaries --------------------------------------------------------------------------------
+
+
+def _top_urgency(values: pd.Series) -> str | None:
+    vals = [v for v in values if isinstance(v, str) and v]
+    if not vals:
+        return None
+    return max(vals, key=lambda v: (URGENCY_RANK.get(v.lower(), 0), vals.count(v)))
+
+
+def _footprints(members: pd.DataFrame, centre: pd.DataFrame) -> dict[str, tuple[tuple[float, float], ...]]:
+    """Convex hull of each incident's point members (area members if it has none), buffered by the
+    median uncertainty radius (at least 100 m), in a local equirectangular projection (metres)."""
+    m = members[np.isfinite(members["lat"].to_numpy(float))]
+    if m.empty:
+        return {}
+    use_point = m.groupby("incident_id")["tier"].transform(lambda s: (s == "point").any()).to_numpy(bool)
+    m = m[(m["tier"].to_numpy() == "point") | ~use_point].sort_values("incident_id", kind="stable")
+    ids = m["incident_id"].to_numpy()
+    c = centre.loc[ids]
+    lat0, lon0 = c["lat"].to_numpy(float), c["lon"].to_numpy(float)
+    x = EARTH_RADIUS_M * np.cos(np.radians(lat0)) * np.radians(m["lon"].to_numpy(float) - lon0)
+    y = EARTH_RADIUS_M * np.radians(m["lat"].to_numpy(float) - lat0)
+    codes, index = np.unique(ids, return_inverse=True)
+    hulls = shapely.convex_hull(shapely.multipoints(np.column_stack((x, y)), indices=index))
+    radius = m.assign(_r=m["radius_m"].fillna(0.0)).groupby("incident_id")["_r"].median().reindex(codes)
+    polys = shapely.buffer(hulls, np.maximum(radius.to_numpy(float), 100.0), quad_segs=4)
+    coords, where = shapely.get_coordinates(polys, return_index=True)
+    clat = centre.loc[codes, "lat"].to_numpy(float)[where]
+    clon = centre.loc[codes, "lon"].to_numpy(float)[where]
+    lon = clon + np.degrees(coords[:, 0] / (EARTH_RADIUS_M * np.cos(np.radians(clat))))
+    lat = clat + np.degrees(coords[:, 1] / EARTH_RADIUS_M)
+    out: dict[str, list[tuple[float, float]]] = {str(code): [] for code in codes}
+    exteriors = shapely.get_exterior_ring(polys)
+    n_ext = shapely.get_num_coordinates(exteriors)
+    start = np.concatenate(([0], np.cumsum(shapely.get_num_coordinates(polys))[:-1]))
+    for k, code in enumerate(codes):
+        s, e = start[k], start[k] + n_ext[k]
+        out[str(code)] = list(zip(np.round(lon[s:e], 6).tolist(), np.round(lat[s:e], 6).tolist(), strict=True))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def mark_echoes(members: pd.DataFrame) -> np.ndarray:
+    """True for members that are echoes: ``dup`` rows, and later copies of a text already in the
+    same incident (same :func:`text_key`)."""
+    order = members.sort_values(["t_h", "report_id"], kind="stable")
+    copy = order.duplicated(["incident_id", "text_key"], keep="first").reindex(members.index).to_numpy(bool)
+    return members["dup"].fillna(0).astype(int).to_numpy().astype(bool) | copy
+
+
+def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> list[Incident]:
+    """An :class:`Incident` per incident id in ``members`` (all of each incident's members). Triage
+    status and ``first_seen`` of incidents already stored come from ``existing`` (indexed by id)."""
+    m = members[members["incident_id"].notna()].copy()
+    if m.empty:
+        return []
+    m["echo"] = mark_echoes(m)
+    m["author_key"] = m["author"].where(m["author"].notna(), m["report_id"])
+    located = np.isfinite(m["lat"].to_numpy(float))
+    # centre: mean unit vector of point members (else of the located ones)
+    xyz = np.zeros((len(m), 3))
+    xyz[located] = unit_xyz(m["lat"].to_numpy(float)[located], m["lon"].to_numpy(float)[located])
+    has_point = m.groupby("incident_id")["tier"].transform(lambda s: (s == "point").any()).to_numpy(bool)
+    weight = (located & ((m["tier"].to_numpy() == "point") | ~has_point)).astype(float)
+    sums = pd.DataFrame(xyz * weight[:, None], columns=["x", "y", "z"], index=m.index).assign(
+        incident_id=m["incident_id"], w=weight
+    ).groupby("incident_id")[["x", "y", "z", "w"]].sum()
+    norm = np.linalg.norm(sums[["x", "y", "z"]].to_numpy(), axis=1)
+    ok = norm > 0
+    centre = pd.DataFrame(index=sums.index, columns=["lat", "lon"], dtype=float)
+    centre.loc[ok, "lat"] = np.degrees(np.arcsin(sums["z"].to_numpy()[ok] / norm[ok]))
+    centre.loc[ok, "lon"] = np.degrees(np.arctan2(sums["y"].to_numpy()[ok], sums["x"].to_numpy()[ok]))
+    m["clat"] = centre["lat"].reindex(m["incident_id"]).to_numpy(float)
+    m["clon"] = centre["lon"].reindex(m["incident_id"]).to_numpy(float)
+    reach = haversine_m(m["lat"].to_numpy(float), m["lon"].to_numpy(float), m["clat"].to_numpy(float),
+                        m["clon"].to_numpy(float)) + m["radius_m"].fillna(0.0).to_numpy(float)  # fmt: skip
+    m["reach"] = np.where(weight > 0, reach, np.nan)
+    footprints = _footprints(m, centre.dropna())
+    out: list[Incident] = []
+    existing = existing if existing is not None else pd.DataFrame()
+    for inc_id, g in m.groupby("incident_id", sort=True):
+        real = g[~g["echo"].to_numpy(bool)]
+        needs = Counter(n for v in real["needs"] for n in (v or ()))
+        people = pd.to_numeric(real["people"], errors="coerce").max()
+        category = real["category"].dropna().mode()
+        evidence = g.sort_values(["echo", "t_h", "report_id"])["report_id"].head(EVIDENCE_KEPT).tolist()
+        first_h = float(np.nanmin(g["t_h"].to_numpy(float)))
+        status, first_seen = "new", to_time(first_h)
+        if inc_id in existing.index:
+            row = existing.loc[inc_id]
+            status = row["status"]
+            if pd.notna(row["first_seen"]):
+                first_seen = min(first_seen, row["first_seen"].to_pydatetime())
+        lat, lon = centre["lat"].get(inc_id, np.nan), centre["lon"].get(inc_id, np.nan)
+        districts = sorted({int(d) for d in g["district_lgd"].dropna()})
+        out.append(Incident(
+            incident_id=str(inc_id), status=status, state="active",
+            lat=float(lat) if pd.notna(lat) else float("nan"), lon=float(lon) if pd.notna(lon) else float("nan"),
+            radius_m=float(np.nanmax(g["reach"].to_numpy(float))) if g["reach"].notna().any() else float("nan"),
+            footprint=footprints.get(str(inc_id), ()), reports=len(real), echoes=int(len(g) - len(real)),
+            reporters=int(real["author_key"].nunique()), people=int(people) if pd.notna(people) else 0,
+            needs=dict(sorted(needs.items())), urgency=_top_urgency(real["urgency"]),
+            category=str(category.iloc[0]) if len(category) else None,
+            first_seen=first_seen, last_seen=to_time(float(np.nanmax(g["t_h"].to_numpy(float)))),
+            evidence=tuple(evidence), districts=tuple(districts),
+        ))  # fmt: skip
+    return out
+
+
+def _retired(inc_id: str, state: str, into: str | None, existing: pd.DataFrame, t: datetime) -> Incident:
+    row = existing.loc[inc_id] if inc_id in existing.index else None
+    return Incident(
+        incident_id=inc_id, status=row["status"] if row is not None else "new", state=state,  # type: ignore[arg-type]
+        lat=float(row["lat"]) if row is not None else float("nan"), lon=float(row["lon"]) if row is not None else float("nan"),
+        radius_m=0.0, footprint=(), reports=0, echoes=0, reporters=0, people=0, needs={}, urgency=None, category=None,
+        first_seen=row["first_seen"].to_pydatetime() if row is not None else t, last_seen=t, evidence=(),
+        merged_into=into,
+    )  # fmt: skip
+
+
+# --- full recluster ---------------------------------------------------------------------------
+
+
+def rebuild_incidents(reports: pd.DataFrame, params: ClusterParams | None = None) -> IncidentUpdate:
+    """Cluster all these reports from scratch (first run, or ``crisismap zones --rebuild``)."""
+    params = params or ClusterParams()
+    m = members_from_reports(reports, params)
+    if m.empty:
+        return IncidentUpdate(m, [], [])
+    lat, lon, t_h = m["lat"].to_numpy(float), m["lon"].to_numpy(float), m["t_h"].to_numpy(float)
+    linking = m["dup"].to_numpy(int) == 0
+    labels = np.full(len(m), -1, np.int64)
+    sub = np.flatnonzero(linking)
+    lab, _ = cluster_reports(lat[sub], lon[sub], t_h[sub], m["radius_m"].to_numpy(float)[sub],
+                             m["tier"].to_numpy()[sub] != "unlocated", params)  # fmt: skip
+    labels[sub] = lab
+    m["incident_id"] = _name_groups(m, labels)
+    m = _attach_echoes(m, m)
+    incidents = summarize(m)
+    history = [IncidentEvent(i.incident_id, i.first_seen, "created", (), i.reports) for i in incidents]
+    return IncidentUpdate(m, incidents, history, frozenset(i.incident_id for i in incidents))
+
+
+def _name_groups(m: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
+    """Incident id per row from integer labels: the id of each group's earliest report."""
+    out = np.full(len(m), None, dtype=object)
+    ok = labels >= 0
+    if not ok.any():
+        return out
+    frame = pd.DataFrame({"label": labels[ok], "t": m["t_h"].to_numpy(float)[ok], "rid": m["report_id"].to_numpy()[ok]})
+    first = frame.sort_values(["t", "rid"]).drop_duplicates("label").set_index("label")["rid"]
+    names = {lab: incident_id_for(rid) for lab, rid in first.items()}
+    out[ok] = [names[lab] for lab in labels[ok]]
+    return out
+
+
+def _attach_echoes(m: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
+    """An echo joins the incident of the report it repeats (looked up in ``known``); an echo of a
+    report never seen is a report of its own (``dup`` cleared, so it counts and links next time)."""
+    echo = m["echo_of"].notna().to_numpy() if "echo_of" in m else np.zeros(len(m), bool)
+    if not echo.any():
+        return m
+    lookup = known.dropna(subset=["incident_id"]).drop_duplicates("report_id").set_index("report_id")["incident_id"]
+    target = m.loc[echo, "echo_of"].map(lookup)
+    m.loc[echo, "incident_id"] = target.where(target.notna(), m.loc[echo, "incident_id"])
+    orphan = echo & m["incident_id"].isna().to_numpy() & ~m["echo_of"].isin(known["report_id"]).to_numpy()
+    m.loc[orphan, "dup"] = 0
+    return m
+
+
+# --- incremental update -------------------------------------------------------------------------
+
+
+def _boxes(m: pd.DataFrame, reach_m: np.ndarray, window_h: float, cell_deg: float = 0.05) -> np.ndarray:
+    """Query boxes (min_lon, min_lat, max_lon, max_lat, t0, t1) covering each report's reach: one
+    per grid cell the batch occupies, grown by the largest reach in it."""
+    lat, lon, t = m["lat"].to_numpy(float), m["lon"].to_numpy(float), m["t_h"].to_numpy(float)
+    cell = pd.DataFrame({
+        "cy": np.floor(lat / cell_deg), "cx": np.floor(lon / cell_deg), "lat": lat, "lon": lon, "t": t,
+        "dlat": np.degrees(reach_m / EARTH_RADIUS_M),
+        "dlon": np.degrees(reach_m / (EARTH_RADIUS_M * np.cos(np.radians(np.minimum(np.abs(lat) + 1, 89))))),
+    })  # fmt: skip
+    g = cell.groupby(["cy", "cx"]).agg(y0=("lat", "min"), y1=("lat", "max"), x0=("lon", "min"), x1=("lon", "max"),
+                                       t0=("t", "min"), t1=("t", "max"), dy=("dlat", "max"), dx=("dlon", "max"))  # fmt: skip
+    return np.column_stack((g["x0"] - g["dx"], g["y0"] - g["dy"], g["x1"] + g["dx"], g["y1"] + g["dy"],
+                            g["t0"] - window_h, g["t1"] + window_h))  # fmt: skip
+
+
+def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | None = None) -> IncidentUpdate:
+    """Assign a batch of new or changed reports to incidents, reading only the stored members near
+    them (and the incidents they touch); see the module docstring."""
+    params = params or ClusterParams()
+    new = members_from_reports(reports, params)
+    if new.empty:
+        return IncidentUpdate(new, [], [])
+    now = datetime.now(UTC)
+    # reports seen before: keep their incident if their place did not change, else re-place them
+    before = store.members_by_report(new["report_id"].tolist()).set_index("report_id")
+    moved_from: set[str] = set()
+    if len(before):
+        prev = before.reindex(new["report_id"])
+        same = (
+            prev["incident_id"].notna().to_numpy()
+            & (prev["tier"].to_numpy() == new["tier"].to_numpy())
+            & np.isclose(prev["lat"].to_numpy(float), new["lat"].to_numpy(float), equal_nan=True)
+            & np.isclose(prev["lon"].to_numpy(float), new["lon"].to_numpy(float), equal_nan=True)
+            & np.isclose(prev["t_h"].to_numpy(float), new["t_h"].to_numpy(float), equal_nan=True)
+        )
+        new.loc[same, "incident_id"] = prev["incident_id"].to_numpy()[same]
+        left = prev["incident_id"].notna().to_numpy() & ~same
+        moved_from = set(prev["incident_id"].to_numpy()[left])
+    fresh = new["incident_id"].isna().to_numpy()
+    linking = fresh & (new["dup"].to_numpy(int) == 0) & np.isin(new["tier"].to_numpy(), ["point", "area"])
+    history: list[IncidentEvent] = []
+    extra_members: list[pd.DataFrame] = []
+    retired: dict[str, tuple[str, str | None]] = {}
+
+    # neighbours: stored point/area members near the batch, in the window
+    cand = new[linking]
+    if len(cand):
+        r = cand["radius_m"].fillna(0.0).to_numpy(float)
+        point_reach = params.eps_m + params.uncertainty_weight * (r + params.point_radius_m)
+        reach = np.where(cand["tier"].to_numpy() == "area", params.eps_m + r, point_reach)
+        near = store.members_near(_boxes(cand, reach, params.window_h))
+        near = near[near["incident_id"].notna() & (near["dup"].fillna(0).astype(int) == 0)
+                    & ~near["report_id"].isin(new["report_id"])]  # fmt: skip
+    else:
+        near = new.iloc[:0]
+    old_pts = near[near["tier"] == "point"].reset_index(drop=True)
+    new_pts = new.index[linking & (new["tier"].to_numpy() == "point")]
+    labels_new: dict[int, str] = {}
+    if len(new_pts):
+        both = pd.concat([old_pts[["lat", "lon", "t_h", "radius_m"]], new.loc[new_pts, ["lat", "lon", "t_h", "radius_m"]]],
+                         ignore_index=True)  # fmt: skip
+        codes, uniq = pd.factorize(old_pts["incident_id"])
+        groups = np.concatenate((codes, np.full(len(new_pts), -1)))
+        query = np.arange(len(old_pts), len(both))
+        i, j = link_pairs(both["lat"].to_numpy(float), both["lon"].to_numpy(float), both["t_h"].to_numpy(float),
+                          both["radius_m"].fillna(0.0).to_numpy(float), params, query)  # fmt: skip
+        comp = components(len(both), i, j, groups)
+        comp_old = pd.DataFrame({"comp": comp[: len(old_pts)], "inc": old_pts["incident_id"]}).drop_duplicates()
+        comp_new = comp[len(old_pts):]
+        incs_of = comp_old.groupby("comp")["inc"].apply(list).to_dict()
+        touched_old = sorted({x for c in set(comp_new) for x in incs_of.get(c, [])})
+        existing = store.incidents_frame(ids=touched_old, include_merged=True).set_index("incident_id")
+        for c in sorted(set(comp_new)):
+            olds = sorted(incs_of.get(c, []))
+            rows = new_pts[comp_new == c]
+            if not olds:
+                sub = new.loc[rows].sort_values(["t_h", "report_id"])
+                name = incident_id_for(sub["report_id"].iloc[0])
+                history.append(IncidentEvent(name, to_time(sub["t_h"].iloc[0]), "created", (), len(rows)))
+            elif len(olds) == 1:
+                name = olds[0]
+            else:
+                name = _survivor(olds, existing)
+                absorbed = [o for o in olds if o != name]
+                at = to_time(float(new.loc[rows, "t_h"].max()))
+                history.append(IncidentEvent(name, at, "merged", tuple(absorbed), len(rows)))
+                history += [IncidentEvent(o, at, "merged_into", (name,), 0) for o in absorbed]
+                moved = store.members_of(absorbed)
+                moved["incident_id"] = name
+                extra_members.append(moved)
+                retired.update({o: ("merged", name) for o in absorbed})
+            for k in rows:
+                labels_new[int(k)] = name
+        new.loc[list(labels_new), "incident_id"] = list(labels_new.values())
+
+    # area reports: join the incident with most point reports in reach, else those at the same place
+    new_area = new.index[linking & (new["tier"].to_numpy() == "area")]
+    if len(new_area):
+        pts = pd.concat([old_pts[["lat", "lon", "t_h", "radius_m", "incident_id"]],
+                         new.loc[new_pts, ["lat", "lon", "t_h", "radius_m", "incident_id"]]], ignore_index=True)  # fmt: skip
+        for frame in extra_members:  # merged this batch
+            pts.loc[pts["incident_id"].isin(frame["report_id"]), "incident_id"] = frame["incident_id"].iloc[0]
+        pts["incident_id"] = pts["incident_id"].replace({o: into for o, (_, into) in retired.items()})
+        allp = pd.concat([pts, new.loc[new_area, ["lat", "lon", "t_h", "radius_m"]]], ignore_index=True)
+        codes, uniq = pd.factorize(pts["incident_id"])
+        labels = np.concatenate((codes, np.full(len(new_area), -1)))
+        area_idx = np.arange(len(pts), len(allp))
+        got = attach_area(allp["lat"].to_numpy(float), allp["lon"].to_numpy(float), allp["t_h"].to_numpy(float),
+                          allp["radius_m"].fillna(0.0).to_numpy(float), labels, area_idx, params)  # fmt: skip
+        hit = got >= 0
+        new.loc[new_area[hit], "incident_id"] = np.asarray(uniq)[got[hit]]
+        alone = new_area[~hit]
+        if len(alone):
+            old_area = near[(near["tier"] == "area")].reset_index(drop=True)
+            old_area["incident_id"] = old_area["incident_id"].replace({o: into for o, (_, into) in retired.items()})
+            both = pd.concat([old_area[["lat", "lon", "t_h"]], new.loc[alone, ["lat", "lon", "t_h"]]], ignore_index=True)
+            codes, _ = pd.factorize(old_area["incident_id"])
+            same_place = ClusterParams(params.eps_m, params.window_h, 0.0, params.point_radius_m, params.coarse_radius_m)
+            i, j = link_pairs(both["lat"].to_numpy(float), both["lon"].to_numpy(float), both["t_h"].to_numpy(float),
+                              np.zeros(len(both)), same_place, np.arange(len(old_area), len(both)))  # fmt: skip
+            comp = components(len(both), i, j, np.concatenate((codes, np.full(len(alone), -1))))
+            comp_new = comp[len(old_area):]
+            owner = dict(zip(comp[: len(old_area)], old_area["incident_id"], strict=True))
+            for c in sorted(set(comp_new)):
+                rows = alone[comp_new == c]
+                name = owner.get(c)
+                if name is None:
+                    sub = new.loc[rows].sort_values(["t_h", "report_id"])
+                    name = incident_id_for(sub["report_id"].iloc[0])
+                    history.append(IncidentEvent(name, to_time(sub["t_h"].iloc[0]), "created", (), len(rows)))
+                new.loc[rows, "incident_id"] = name
+
+    # echoes join the incident of what they repeat
+    echo_targets = new["echo_of"].dropna().unique().tolist()
+    known = pd.concat([new[["report_id", "incident_id"]], store.members_by_report(echo_targets)[["report_id", "incident_id"]]])
+    new = _attach_echoes(new, known)
+
+    # splits: incidents a report moved out of are re-clustered from their remaining members
+    split_members, split_history, split_touched = _resplit(store, moved_from - set(retired), new, params)
+    history += split_history
+    extra_members += split_members
+
+    changed = pd.concat([*extra_members, new.drop(columns=["echo_of"])], ignore_index=True)
+    changed = changed.drop_duplicates("report_id", keep="last")
+    touched = (set(changed["incident_id"].dropna()) | split_touched | moved_from) - set(retired)
+    stored = store.members_of(sorted(touched))
+    members = pd.concat([stored[~stored["report_id"].isin(changed["report_id"])], changed], ignore_index=True)
+    members = members[members["incident_id"].isin(touched)]
+    existing = store.incidents_frame(ids=sorted(touched | set(retired)), include_merged=True).set_index("incident_id")
+    incidents = summarize(members, existing)
+    alive = {i.incident_id for i in incidents}
+    for inc_id in sorted(touched - alive):
+        retired[inc_id] = ("empty", None)
+    incidents += [_retired(k, state, into, existing, now) for k, (state, into) in retired.items()]
+    revived = [i.incident_id for i in incidents if i.state == "active" and i.incident_id in existing.index
+               and existing.loc[i.incident_id, "state"] != "active"]  # fmt: skip
+    history += [IncidentEvent(k, incidents[0].last_seen, "revived", (), 0) for k in revived]
+    return IncidentUpdate(changed, incidents, history, frozenset(touched))
+
+
+def _survivor(olds: list[str], existing: pd.DataFrame) -> str:
+    """Which of several merging incidents keeps its id: the furthest in triage, then the largest,
+    then the oldest."""
+
+    def key(inc_id: str) -> tuple[Any, ...]:
+        if inc_id not in existing.index:
+            return (0, 0, 0.0, inc_id)
+        row = existing.loc[inc_id]
+        first = row["first_seen"].timestamp() if pd.notna(row["first_seen"]) else 0.0
+        return (-_STATUS_RANK.get(str(row["status"]), 0), -int(row["reports"] or 0), first, inc_id)
+
+    return min(olds, key=key)
+
+
+def _resplit(
+    store: Any, incident_ids: set[str], new: pd.DataFrame, params: ClusterParams
+) -> tuple[list[pd.DataFrame], list[IncidentEvent], set[str]]:
+    """Recluster incidents that lost a member; pieces beyond the largest become new incidents."""
+    if not incident_ids:
+        return [], [], set()
+    members = store.members_of(sorted(incident_ids))
+    members = members[~members["report_id"].isin(new["report_id"])]
+    frames, events, touched = [], [], set()
+    for inc_id, g in members.groupby("incident_id"):
+        pts = g[(g["tier"] == "point") & (g["dup"].fillna(0).astype(int) == 0)]
+        if len(pts) < 2:
+            continue
+        lab = friends_of_friends(pts["lat"].to_numpy(float), pts["lon"].to_numpy(float), pts["t_h"].to_numpy(float),
+                                 pts["radius_m"].fillna(0.0).to_numpy(float), params)  # fmt: skip
+        if lab.max() == 0:
+            continue
+        sizes = np.bincount(lab)
+        keep = int(np.argmax(sizes))
+        at = to_time(float(g["t_h"].max()))
+        children = []
+        for piece in range(len(sizes)):
+            if piece == keep:
+                continue
+            rows = pts[lab == piece].sort_values(["t_h", "report_id"])
+            child = incident_id_for(rows["report_id"].iloc[0])
+            moved = rows.assign(incident_id=child)
+            frames.append(moved)
+            children.append(child)
+            touched.add(child)
+            events.append(IncidentEvent(child, at, "split_from", (str(inc_id),), len(rows)))
+        events.append(IncidentEvent(str(inc_id), at, "split", tuple(children), int(sizes[keep])))
+        touched.add(str(inc_id))
+    return frames, events, touched

@@ -1,0 +1,425 @@
+"""Affected zones: where help is needed, how badly, and whether it is getting worse.
+
+Three kinds of zone, each a polygon (EPSG:4326) with the districts it covers (LGD codes):
+
+- ``reports``: incident footprints closer than ``2 * zone_gap_m`` join one zone, drawn as the union
+  of the footprints grown by ``zone_gap_m`` (metric buffer in a local equirectangular projection
+  centred on the zone: x = R cos(lat0) dlon, y = R dlat). Only incidents seen in the last
+  ``active_h`` hours (scenario clock) and not resolved or dismissed count.
+- ``alert``: the area of each official alert in force (``store.alerts_frame(live_at=now)``).
+- ``wind``: the cyclone's swath of winds of at least 34, 50 and 64 knots along its track up to
+  now (see :func:`wind_radius_km`); geodesic circles on the mean-radius sphere.
+
+Severity, in [0, 100], the same formula for every zone over the incidents whose centre lies in it::
+
+    S = 100 * (0.25 N + 0.15 U + 0.15 P + 0.20 R + 0.25 W)
+    N = 1 - exp(-sum(need weight * reports stating it) / 5)     needs (rescue, medical 1.0 ... power 0.3)
+    U = highest urgency stated / 4                               low 1, medium 2, high 3, critical 4
+    P = min(1, log10(1 + people) / 3)                            people: sum over incidents of the most
+                                                                 any of its reports states (1000 -> 1)
+    R = 1 - exp(-reporters / 10)                                 independent reporters (distinct authors
+                                                                 per incident, summed; echoes excluded)
+    W = max(official, wind)                                      CAP severity of alerts in force there:
+                                                                 Extreme 1, Severe .75, Moderate .5, Minor .25;
+                                                                 wind band: 64 kt 1, 50 kt .75, 34 kt .5
+
+Trend (window ``trend_window_h``, W): ``new`` if the zone appeared within W; else from the reports
+of its incidents in the last W (``recent``) and the W before (``before``): ``growing`` if
+recent >= 2 and recent > 1.25 * before, ``receding`` if recent < 0.75 * before or (reports zones)
+no report in W, else ``stable``. A wind band grows while the storm still blows at that strength.
+
+:func:`update` is the zoning step ``crisismap zones`` runs: read the reports changed since its
+cursor, update incidents (:mod:`geo.incidents`), rebuild only the zones whose incidents changed,
+recompute severity and trend of all, write everything back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from geo.clustering import EARTH_RADIUS_M, ClusterParams, chord_m, components, haversine_m, unit_xyz
+from geo.incidents import URGENCY_RANK, IncidentUpdate, hours, rebuild_incidents, update_incidents
+from geo.model import Zone
+
+NEED_WEIGHTS: dict[str, float] = {
+    "rescue": 1.0, "medical": 1.0, "missing_person": 0.9, "evacuation": 0.8, "drinking_water": 0.8,
+    "food": 0.7, "shelter": 0.6, "sanitation": 0.5, "clothing": 0.4, "power": 0.3,
+}  # fmt: skip
+DEFAULT_NEED_WEIGHT = 0.5
+CAP_SEVERITY = {"Extreme": 1.0, "Severe": 0.75, "Moderate": 0.5, "Minor": 0.25}
+WIND_BANDS: dict[float, float] = {64.0: 1.0, 50.0: 0.75, 34.0: 0.5}
+WEIGHTS = {"needs": 0.25, "urgency": 0.15, "people": 0.15, "reporters": 0.20, "warnings": 0.25}
+
+
+@dataclass(frozen=True, slots=True)
+class ZoningParams:
+    """Knobs of the zoning (clustering ones in ``cluster``)."""
+
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    active_h: float = 48.0
+    """Incidents seen within this many hours (scenario clock) make zones."""
+    zone_gap_m: float = 2000.0
+    """Footprints are grown by this much; closer than twice it, they join one zone."""
+    trend_window_h: float = 3.0
+    """Window of the trend (reports in the last window against the one before)."""
+    batch_limit: int = 50_000
+    """Most report changes read per update."""
+
+
+class TrackFix(Protocol):
+    """A best-track fix (``streams.scenarios.amphan.TRACK`` items fit)."""
+
+    time: datetime
+    lat: float
+    lon: float
+    wind_kt: float
+
+
+# --- wind radii ---------------------------------------------------------------------------------
+
+
+def wind_radius_km(max_wind_kt: float, threshold_kt: float, lat: float) -> float:
+    """Radius (km) out to which winds reach ``threshold_kt`` around a storm of ``max_wind_kt``.
+
+    A modified Rankine vortex V(r) = Vmax (Rmax / r)^0.5 outside the radius of maximum wind, with
+    Rmax from Willoughby, Darling and Rahn (2006): Rmax = 46.4 exp(-0.0155 Vmax + 0.0169 |lat|) km,
+    Vmax in m/s. For Amphan at landfall (~85 kt) this gives ~190 km for 34 kt, the order IMD
+    reported. 0 when the storm is weaker than the threshold."""
+    if max_wind_kt < threshold_kt or threshold_kt <= 0:
+        return 0.0
+    vmax_ms = max_wind_kt * 0.514444
+    rmax = 46.4 * math.exp(-0.0155 * vmax_ms + 0.0169 * abs(lat))
+    return rmax * (max_wind_kt / threshold_kt) ** 2
+
+
+def _circle(lat: float, lon: float, radius_km: float, n: int = 48) -> shapely.Polygon:
+    """Geodesic circle on the sphere: destination points at ``radius_km`` on ``n`` bearings."""
+    d = radius_km * 1000.0 / EARTH_RADIUS_M
+    b = np.radians(np.linspace(0, 360, n, endpoint=False))
+    p1, l1 = math.radians(lat), math.radians(lon)
+    p2 = np.arcsin(np.sin(p1) * np.cos(d) + np.cos(p1) * np.sin(d) * np.cos(b))
+    l2 = l1 + np.arctan2(np.sin(b) * np.sin(d) * np.cos(p1), np.cos(d) - np.sin(p1) * np.sin(p2))
+    return shapely.Polygon(np.column_stack((np.degrees(l2), np.degrees(p2))))
+
+
+def _fixes_until(track: Sequence[TrackFix], now: datetime) -> list[tuple[datetime, float, float, float]]:
+    fixes = [(f.time, f.lat, f.lon, f.wind_kt) for f in track if f.time <= now]
+    later = [f for f in track if f.time > now]
+    if fixes and later:  # the storm's position now, between two fixes
+        a, b = fixes[-1], later[0]
+        k = (now - a[0]) / (b.time - a[0])
+        fixes.append((now, a[1] + k * (b.lat - a[1]), a[2] + k * (b.lon - a[2]), a[3] + k * (b.wind_kt - a[3])))
+    return fixes
+
+
+def wind_swaths(track: Sequence[TrackFix], now: datetime) -> dict[float, tuple[Any, datetime, bool]]:
+    """For each wind band (kt): the swath polygon up to ``now``, when the band first appeared and
+    whether the storm still blows at that strength now. Bands never reached are left out."""
+    fixes = _fixes_until(track, now)
+    out: dict[float, tuple[Any, datetime, bool]] = {}
+    for band in WIND_BANDS:
+        circles = [(t, _circle(la, lo, wind_radius_km(w, band, la))) for t, la, lo, w in fixes if w >= band]
+        if not circles:
+            continue
+        parts = [c for _, c in circles]
+        parts += [shapely.convex_hull(shapely.union(a, b)) for (_, a), (_, b) in zip(circles, circles[1:], strict=False)]
+        swath = shapely.union_all(parts)
+        out[band] = (swath, circles[0][0], bool(fixes[-1][3] >= band))
+    return out
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _local_buffer(geoms: Sequence[Any], distance_m: float) -> Any:
+    """Union of geometries (lon/lat) grown by ``distance_m`` metres, computed in a local
+    equirectangular projection centred on them."""
+    union = shapely.union_all([g for g in geoms if g is not None and not g.is_empty])
+    if union.is_empty:
+        return union
+    c = union.centroid
+    lat0, lon0 = c.y, c.x
+    k = math.cos(math.radians(lat0))
+
+    def fwd(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack((np.radians(xy[:, 0] - lon0) * EARTH_RADIUS_M * k, np.radians(xy[:, 1] - lat0) * EARTH_RADIUS_M))
+
+    def inv(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack((lon0 + np.degrees(xy[:, 0] / (EARTH_RADIUS_M * k)), lat0 + np.degrees(xy[:, 1] / EARTH_RADIUS_M)))
+
+    grown = shapely.buffer(shapely.transform(union, fwd), distance_m, quad_segs=4)
+    return shapely.transform(shapely.simplify(grown, 25.0), inv)
+
+
+@lru_cache(maxsize=1)
+def _district_tree() -> tuple[Any, np.ndarray]:
+    from geo.boundaries import districts
+
+    frame = districts()
+    return shapely.STRtree(frame.geometry.to_numpy()), frame["district_lgd"].to_numpy()
+
+
+def _districts_of(geoms: Sequence[Any]) -> list[tuple[int, ...]]:
+    """LGD district codes each geometry intersects (India's districts, geo.boundaries)."""
+    tree, codes = _district_tree()
+    arr = np.asarray(list(geoms), dtype=object)
+    valid = np.array([g is not None and not g.is_empty for g in arr], bool)
+    out: list[set[int]] = [set() for _ in arr]
+    if valid.any():
+        idx = np.flatnonzero(valid)
+        pairs = tree.query(arr[idx], predicate="intersects")
+        for a, b in zip(pairs[0], pairs[1], strict=True):
+            out[int(idx[a])].add(int(codes[b]))
+    return [tuple(sorted(s)) for s in out]
+
+
+def _zone_id(prefix: str, key: str) -> str:
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+
+
+def severity(
+    needs: dict[str, int], urgency_rank: int, people: int, reporters: int, warning: float
+) -> tuple[float, dict[str, float]]:
+    """The module docstring's formula: (score, its terms)."""
+    weighted = sum(NEED_WEIGHTS.get(k, DEFAULT_NEED_WEIGHT) * v for k, v in needs.items())
+    parts = {
+        "needs": 1 - math.exp(-weighted / 5.0),
+        "urgency": min(1.0, urgency_rank / 4.0),
+        "people": min(1.0, math.log10(1 + max(people, 0)) / 3.0),
+        "reporters": 1 - math.exp(-max(reporters, 0) / 10.0),
+        "warnings": float(min(1.0, max(warning, 0.0))),
+    }
+    score = 100.0 * sum(WEIGHTS[k] * v for k, v in parts.items())
+    return round(score, 2), {k: round(v, 4) for k, v in parts.items()}
+
+
+def _trend(is_new: bool, recent: int, before: int, reports_zone: bool) -> str:
+    if is_new:
+        return "new"
+    if recent >= 2 and recent > 1.25 * before:
+        return "growing"
+    if recent < 0.75 * before or (reports_zone and recent == 0):
+        return "receding"
+    return "stable"
+
+
+# --- zones ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Agg:
+    incident_ids: tuple[str, ...]
+    reports: int
+    reporters: int
+    people: int
+    needs: dict[str, int]
+    urgency: int
+    recent: int
+    before: int
+    first_seen: datetime | None
+
+
+def _aggregate(inc: pd.DataFrame, counts: pd.DataFrame) -> _Agg:
+    needs: Counter[str] = Counter()
+    for v in inc["needs"]:
+        needs.update(v or {})
+    urg = max((URGENCY_RANK.get(str(u).lower(), 0) for u in inc["urgency"] if isinstance(u, str)), default=0)
+    c = counts.reindex(inc["incident_id"]).fillna(0)
+    first = inc["first_seen"].min() if len(inc) else None
+    return _Agg(
+        tuple(sorted(inc["incident_id"])), int(inc["reports"].sum()), int(inc["reporters"].sum()),
+        int(inc["people"].sum()), dict(sorted(needs.items())), urg, int(c["recent"].sum()), int(c["before"].sum()),
+        first.to_pydatetime() if first is not None and pd.notna(first) else None,
+    )  # fmt: skip
+
+
+def _report_components(inc: pd.DataFrame, gap_m: float) -> np.ndarray:
+    """Zone label per incident: incidents whose circles (radius + gap) touch are in one zone."""
+    lat, lon = inc["lat"].to_numpy(float), inc["lon"].to_numpy(float)
+    r = np.nan_to_num(inc["radius_m"].to_numpy(float), nan=0.0) + gap_m
+    if len(inc) < 2:
+        return np.zeros(len(inc), np.int64)
+    tree = cKDTree(unit_xyz(lat, lon))
+    pairs = tree.query_pairs(float(chord_m(2 * float(r.max()))) * (1 + 1e-9), output_type="ndarray")
+    i, j = pairs[:, 0], pairs[:, 1]
+    ok = haversine_m(lat[i], lon[i], lat[j], lon[j]) <= r[i] + r[j]
+    return components(len(inc), i[ok], j[ok])
+
+
+def build_zones(
+    store: Any,
+    now: datetime,
+    params: ZoningParams | None = None,
+    track: Sequence[TrackFix] = (),
+    touched: frozenset[str] = frozenset(),
+) -> list[Zone]:
+    """All zones at ``now``; a reports zone whose incidents neither changed nor were ``touched``
+    keeps its stored geometry and districts."""
+    params = params or ZoningParams()
+    now_h = float(hours(pd.Series([now]))[0])
+    active = store.incidents_frame(active_since=now - timedelta(hours=params.active_h))
+    active = active[~active["status"].isin(["resolved", "dismissed"]) & active["lat"].notna()].reset_index(drop=True)
+    w = params.trend_window_h
+    counts = store.member_counts(now_h - 2 * w, now_h - w).set_index("incident_id")
+    previous = store.zones_frame()
+    prev_reports = previous[previous["kind"] == "reports"]
+    zones: list[Zone] = []
+
+    # reports zones
+    labels = _report_components(active, params.zone_gap_m) if len(active) else np.zeros(0, np.int64)
+    groups = [active.iloc[np.flatnonzero(labels == k)] for k in np.unique(labels)]
+    groups.sort(key=lambda g: -len(g))
+    claimed: set[str] = set()
+    prev_sets = {row.zone_id: set(row.incident_ids or []) for row in prev_reports.itertuples()}
+    prev_by_id = prev_reports.set_index("zone_id") if len(prev_reports) else prev_reports
+    pending: list[tuple[str, pd.DataFrame, bool]] = []
+    for g in groups:
+        ids = set(g["incident_id"])
+        best, overlap = None, 0
+        for zid, s in prev_sets.items():
+            if zid not in claimed and len(ids & s) > overlap:
+                best, overlap = zid, len(ids & s)
+        zid = best or _zone_id("zone", min(ids))
+        claimed.add(zid)
+        reuse = best is not None and prev_sets[best] == ids and not (ids & touched)
+        pending.append((zid, g, reuse))
+    fresh = [k for k, (_, _, reuse) in enumerate(pending) if not reuse]
+    geoms = {k: _local_buffer(list(pending[k][1].geometry), params.zone_gap_m) for k in fresh}
+    districts = dict(zip(fresh, _districts_of([geoms[k] for k in fresh]), strict=True))
+    warn_alert, warn_wind, alert_rows, swaths = _warnings(store, now, track, active)
+    for k, (zid, g, reuse) in enumerate(pending):
+        agg = _aggregate(g, counts)
+        if reuse:
+            row = prev_by_id.loc[zid]
+            geom, dists, first = row.geometry, tuple(row["districts"] or ()), row["first_seen"].to_pydatetime()
+        else:
+            geom, dists = geoms[k], districts[k]
+            dists = tuple(sorted(set(dists) | {int(d) for v in g["districts"] for d in (v or ())}))
+            first = prev_by_id.loc[zid, "first_seen"].to_pydatetime() if zid in prev_by_id.index else now
+        warning = max(float(warn_alert[g.index].max()), float(warn_wind[g.index].max()))
+        score, parts = severity(agg.needs, agg.urgency, agg.people, agg.reporters, warning)
+        is_new = zid not in prev_by_id.index or first >= now - timedelta(hours=w)
+        zones.append(Zone(zid, "reports", geom, score, parts, _trend(is_new, agg.recent, agg.before, True),  # type: ignore[arg-type]
+                          dists, agg.incident_ids, agg.reports, agg.reporters, agg.people, agg.needs, first, now))  # fmt: skip
+
+    # alert zones
+    alert_geoms = [row.geometry for row in alert_rows.itertuples()]
+    alert_districts = _districts_of(alert_geoms) if len(alert_rows) else []
+    for (row, dists) in zip(alert_rows.itertuples(), alert_districts, strict=True):
+        inside = _inside(row.geometry, active)
+        agg = _aggregate(active[inside], counts)
+        cap = CAP_SEVERITY.get(str(row.severity), 0.0)
+        wind = float(warn_wind[inside].max()) if inside.any() else 0.0
+        score, parts = severity(agg.needs, agg.urgency, agg.people, agg.reporters, max(cap, wind))
+        sent = row.sent.to_pydatetime()
+        zones.append(Zone(f"alert-{row.alert_id}", "alert", row.geometry, score, parts,
+                          _trend(sent >= now - timedelta(hours=w), agg.recent, agg.before, False),  # type: ignore[arg-type]
+                          dists, agg.incident_ids, agg.reports, agg.reporters, agg.people, agg.needs, sent, now,
+                          alert_ids=(str(row.alert_id),)))  # fmt: skip
+
+    # wind zones
+    bands = sorted(swaths)
+    wind_districts = _districts_of([swaths[b][0] for b in bands]) if bands else []
+    for band, dists in zip(bands, wind_districts, strict=True):
+        swath, first, blowing = swaths[band]
+        inside = _inside(swath, active)
+        agg = _aggregate(active[inside], counts)
+        alert = float(warn_alert[inside].max()) if inside.any() else 0.0
+        score, parts = severity(agg.needs, agg.urgency, agg.people, agg.reporters, max(WIND_BANDS[band], alert))
+        trend = "new" if first >= now - timedelta(hours=w) else ("growing" if blowing else "receding")
+        zones.append(Zone(f"wind-{int(band)}kt", "wind", swath, score, parts, trend, dists,  # type: ignore[arg-type]
+                          agg.incident_ids, agg.reports, agg.reporters, agg.people, agg.needs, first, now,
+                          wind_kt=band))  # fmt: skip
+    zones.sort(key=lambda z: (-z.severity, z.zone_id))
+    return zones
+
+
+def _inside(geom: Any, inc: pd.DataFrame) -> np.ndarray:
+    if geom is None or len(inc) == 0:
+        return np.zeros(len(inc), bool)
+    return shapely.contains_xy(geom, inc["lon"].to_numpy(float), inc["lat"].to_numpy(float))
+
+
+def _warnings(
+    store: Any, now: datetime, track: Sequence[TrackFix], inc: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, pd.DataFrame, dict[float, tuple[Any, datetime, bool]]]:
+    """Per incident: the official (CAP severity) and wind term at its centre; the alerts in force
+    with an area; the wind swaths."""
+    alerts = store.alerts_frame(live_at=now)
+    alerts = alerts[alerts.geometry.notna()] if len(alerts) else alerts
+    official = np.zeros(len(inc))
+    for row in alerts.itertuples():
+        value = CAP_SEVERITY.get(str(row.severity), 0.0)
+        if value > 0:
+            hit = _inside(row.geometry, inc)
+            official[hit] = np.maximum(official[hit], value)
+    swaths = wind_swaths(track, now) if track else {}
+    wind = np.zeros(len(inc))
+    for band, (swath, _, _) in swaths.items():
+        hit = _inside(swath, inc)
+        wind[hit] = np.maximum(wind[hit], WIND_BANDS[band])
+    return pd.Series(official, index=inc.index), pd.Series(wind, index=inc.index), alerts, swaths
+
+
+# --- the zoning step ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ZoningResult:
+    """What one :func:`update` did."""
+
+    reports: int
+    incidents_touched: int
+    created: int
+    merged: int
+    split: int
+    zones: int
+    cursor: int
+    seconds: float
+    now: datetime
+
+
+def update(
+    store: Any,
+    params: ZoningParams | None = None,
+    *,
+    track: Sequence[TrackFix] = (),
+    now: datetime | None = None,
+    rebuild: bool = False,
+) -> ZoningResult:
+    """One zoning step: incidents from the reports changed since the last step (all of them on the
+    first step or with ``rebuild``), then the zones at ``now`` (default: the newest event time in
+    the store, the scenario's clock)."""
+    params = params or ZoningParams()
+    started = time.perf_counter()
+    cursor = store.zoning_cursor()
+    if cursor is None or rebuild:
+        new_cursor = store.change_cursor()
+        reports = pd.DataFrame(store.reports_frame()).drop(columns="geometry")
+        result: IncidentUpdate = rebuild_incidents(reports, params.cluster)
+        store.write_zoning(members=result.members, incidents=result.incidents, history=result.history, reset=True)
+        n_reports = len(reports)
+    else:
+        reports, new_cursor = store.report_changes(cursor, params.batch_limit)
+        result = update_incidents(store, reports, params.cluster)
+        store.write_zoning(members=result.members, incidents=result.incidents, history=result.history)
+        n_reports = len(reports)
+    now = now or store.latest_event_time() or datetime.now(UTC)
+    zones = build_zones(store, now, params, track, result.touched)
+    store.write_zoning(zones=zones, cursor=new_cursor, now=now)
+    kinds = Counter(e.kind for e in result.history)
+    return ZoningResult(n_reports, len(result.touched), kinds["created"], kinds["merged"], kinds["split"], len(zones),
+                        new_cursor, time.perf_counter() - started, now)  # fmt: skip

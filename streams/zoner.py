@@ -1,0 +1,58 @@
+"""The zoning worker: every ``interval`` seconds, fold the reports stored since the last step into
+incidents and zones (:func:`geo.zoning.update`). It reads and writes only the store, never Kafka,
+so one zoning worker serves any number of ingest workers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from geo.zoning import TrackFix, ZoningParams, ZoningResult, update
+
+log = logging.getLogger(__name__)
+
+
+def default_track() -> Sequence[TrackFix]:
+    """The bundled scenario's cyclone track (Amphan, IMD best track), for the wind zones."""
+    try:
+        from streams.scenarios.amphan import TRACK
+    except ImportError:  # the scenario module is optional for the worker
+        from streams.scenarios._track import TRACK
+    return TRACK
+
+
+def run_zoner(
+    store: Any,
+    *,
+    params: ZoningParams | None = None,
+    track: Sequence[TrackFix] = (),
+    interval_s: float = 5.0,
+    once: bool = False,
+    rebuild: bool = False,
+    should_stop: Callable[[], bool] = lambda: False,
+    wait: Callable[[float], Any] | None = None,
+    on_step: Callable[[ZoningResult], None] | None = None,
+) -> list[ZoningResult]:
+    """Run zoning steps until ``should_stop()`` (or one step with ``once``); a step that finds a full
+    batch of changes runs again at once, so a backlog drains without waiting ``interval_s``."""
+    import time
+
+    params = params or ZoningParams()
+    sleep = wait or time.sleep
+    results: list[ZoningResult] = []
+    first = True
+    while True:
+        result = update(store, params, track=track, rebuild=rebuild and first)
+        first = False
+        results.append(result)
+        if on_step is not None:
+            on_step(result)
+        if once and result.reports < params.batch_limit:
+            return results
+        if should_stop():
+            return results
+        if result.reports < params.batch_limit:
+            sleep(interval_s)
+            if should_stop():
+                return results
