@@ -1,0 +1,185 @@
+"""Explicit positions written in text: coordinates in every common notation, map links, PIN codes, DIGIPINs.
+
+Each finder returns :class:`Found` spans; none of them raises on any input. A coordinate pair is kept
+only if it is on the Earth (|lat| <= 90, |lon| <= 180), is not (0, 0), and has the marks of a coordinate
+(a degree sign, a hemisphere letter, a lat/long label, or two decimals on each number).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+_MAX_TEXT = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    start: int
+    end: int
+    lat: float
+    lon: float
+    radius_m: float
+    kind: str  # "coordinates" | "pin" | "digipin"
+    confidence: float
+    code: str = ""
+
+
+_NUM = r"[-+\u2212]?\d{1,3}(?:[.,]\d+)?"
+_COMP = re.compile(
+    r"(?P<lab>\b(?:lat(?:itude)?|lon(?:g(?:itude)?)?|lng)\b\.?\s*[:=]?\s*)?"
+    rf"(?P<num>{_NUM})(?![\d])\s*(?P<deg>°|º|˚|\bdeg(?:rees?)?\b|\bdeg\.)?\s*"
+    r"(?:(?P<min>\d{1,2}(?:\.\d+)?)\s*(?:'|′|’|‘)\s*(?:(?P<sec>\d{1,2}(?:\.\d+)?)\s*(?:\"|″|''|”|’’)\s*)?)?"
+    r"(?P<hem>[NSEW](?![A-Za-z]))?",
+    re.I,
+)
+_GAP = re.compile(r"^\s*(?:,|;|/|\band\b|&)?\s*$", re.I)
+_MAP_LINK = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:google\.[a-z.]{2,6}/maps|maps\.google\.[a-z.]{2,6}|maps\.app\.goo\.gl|goo\.gl/maps"
+    r"|openstreetmap\.org|bing\.com/maps|maps\.apple\.com)\S*",
+    re.I,
+)
+_LINK_PAIR = re.compile(r"(?:[@=/]|%40|q=loc:)(-?\d{1,2}\.\d+)(?:,|%2C)\s*(?:\+|%20)?(-?\d{1,3}\.\d+)", re.I)
+_OSM_PAIR = re.compile(r"(?:map=\d+/|mlat=)(-?\d{1,2}\.\d+)(?:/|&mlon=)(-?\d{1,3}\.\d+)", re.I)
+_PIN = re.compile(r"(?<![\d/\-:+₹$])(?<!\d[.,])([1-9]\d{2})\s?(\d{3})(?!\d|[.,:/]\d|%|\s?(?:km|kms|m|mm|cm|ft|people|rs|inr|crore|lakh)\b)", re.I)
+_PIN_CUE = re.compile(r"(?:pin|pincode|pin code|postal code|zip|post)\s*(?:code|no\.?|number)?\s*[:\-#.]?\s*$", re.I)
+_MONEY_CUE = re.compile(r"(?:rs\.?|inr|₹|\$|usd|rupees|tk|amount|price|cost)\s*$", re.I)
+_DIGIPIN = re.compile(r"(?<![A-Za-z0-9])([2-9CFJKLMPT]{3})[- ]([2-9CFJKLMPT]{3})[- ]([2-9CFJKLMPT]{4})(?![A-Za-z0-9])", re.I)
+_DIGIPIN_CUE = re.compile(r"digipin\s*[:\-#]?\s*([2-9CFJKLMPT]{10})(?![A-Za-z0-9])", re.I)
+
+
+def _finite(lat: float, lon: float) -> bool:
+    return (math.isfinite(lat) and math.isfinite(lon) and -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+            and not (abs(lat) < 1e-9 and abs(lon) < 1e-9))
+
+
+def _radius_for(num: str) -> float:
+    """Uncertainty from the number of decimals written: 0.1 degree is ~11 km."""
+    dec = len(num.split(".")[1]) if "." in num else 0
+    return float(min(max(111_000 * 10 ** (-dec) / 2, 10.0), 50_000.0))
+
+
+def find_map_links(text: str) -> list[Found]:
+    out = []
+    for m in _MAP_LINK.finditer(text[:_MAX_TEXT]):
+        url = m.group()
+        p = _OSM_PAIR.search(url) or _LINK_PAIR.search(url)
+        if not p:
+            continue
+        try:
+            lat, lon = float(p.group(1)), float(p.group(2))
+        except ValueError:
+            continue
+        if _finite(lat, lon):
+            out.append(Found(m.start(), m.end(), lat, lon, _radius_for(p.group(1)), "coordinates", 0.95))
+    return out
+
+
+def _component(m: re.Match[str]) -> tuple[float, str | None, bool, str] | None:
+    """(value, axis 'lat'/'lon'/None, has a coordinate mark, raw number) of one component."""
+    raw = m.group("num").replace("\u2212", "-").replace(",", ".")
+    try:
+        val = float(raw)
+    except ValueError:
+        return None
+    lab, hem = (m.group("lab") or "").lower(), (m.group("hem") or "").upper()
+    mins, secs = m.group("min"), m.group("sec")
+    if mins is not None:
+        mv, sv = float(mins), float(secs or 0)
+        if mv >= 60 or sv >= 60 or "." in raw:
+            return None
+        val = math.copysign(abs(val) + mv / 60 + sv / 3600, val if val != 0 else 1.0)
+    axis = None
+    if lab.startswith("lat") or hem in {"N", "S"}:
+        axis = "lat"
+    elif lab.startswith(("lon", "lng")) or hem in {"E", "W"}:
+        axis = "lon"
+    if hem in {"S", "W"}:
+        val = -abs(val)
+    marked = bool(lab or hem or m.group("deg") or mins is not None)
+    if not marked and not re.fullmatch(r"-?\d{1,3}\.\d{2,}", raw):
+        return None
+    return val, axis, marked, raw
+
+
+def find_coordinates(text: str) -> list[Found]:
+    """Coordinate pairs written as decimals, degrees-minutes-seconds, hemispheres or lat/long labels."""
+    text = text[:_MAX_TEXT]
+    if not any(ch.isdigit() for ch in text):
+        return []
+    out = find_map_links(text)
+    taken = [(f.start, f.end) for f in out]
+    comps = []
+    for m in _COMP.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        c = _component(m)
+        if c is not None:
+            comps.append((m, c))
+    i = 0
+    while i + 1 < len(comps):
+        (m1, (v1, a1, k1, r1)), (m2, (v2, a2, k2, r2)) = comps[i], comps[i + 1]
+        gap = text[m1.end(): m2.start()]
+        pair = None
+        if _GAP.match(gap) and k1 == k2:
+            if a1 in {"lat", None} and a2 in {"lon", None}:
+                pair = (v1, v2)
+            elif a1 == "lon" and a2 == "lat":
+                pair = (v2, v1)
+            if pair and a1 is None and a2 is None and abs(pair[0]) > 90 >= abs(pair[1]):
+                pair = (pair[1], pair[0])  # written lon, lat
+        if pair and _finite(*pair):
+            conf = 0.95 if k1 else 0.8
+            out.append(Found(m1.start(), m2.end(), pair[0], pair[1], min(_radius_for(r1), _radius_for(r2)) if "." in r1 + r2
+                             else (1_800.0 if m1.group("min") else 55_000.0), "coordinates", conf))
+            i += 2
+            continue
+        i += 1
+    return out
+
+
+def find_pins(text: str, known: dict[int, tuple[float, float]] | None) -> list[Found]:
+    """Six-digit Indian PIN codes that exist (known = PIN -> centroid); a 'PIN' cue raises confidence."""
+    text = text[:_MAX_TEXT]
+    if not known or sum(ch.isdigit() for ch in text) < 6:
+        return []
+    out = []
+    for m in _PIN.finditer(text):
+        code = int(m.group(1) + m.group(2))
+        pt = known.get(code)
+        if pt is None:
+            continue
+        before = text[max(0, m.start() - 20): m.start()]
+        if _MONEY_CUE.search(before):
+            continue
+        cue = _PIN_CUE.search(before) is not None
+        out.append(Found(m.start(), m.end(), pt[0], pt[1], 5_000.0, "pin", 0.95 if cue else 0.6, str(code)))
+    return out
+
+
+def decode_digipin(code: str) -> tuple[float, float] | None:
+    """Centre of a DIGIPIN cell (``XXX-XXX-XXXX``, any case, dashes or spaces optional), or None."""
+    pin = re.sub(r"[\s\-]", "", code or "").upper()
+    if len(pin) != 10 or not re.fullmatch(r"[2-9CFJKLMPT]{10}", pin):
+        return None
+    try:
+        import digipin
+
+        lat, lon = digipin.decode(pin)
+    except (ValueError, ImportError):
+        return None
+    return (float(lat), float(lon)) if _finite(float(lat), float(lon)) else None
+
+
+def find_digipins(text: str) -> list[Found]:
+    text = text[:_MAX_TEXT]
+    out = []
+    for rx in (_DIGIPIN, _DIGIPIN_CUE):
+        for m in rx.finditer(text):
+            if rx is _DIGIPIN and not any(ch.isalpha() for ch in m.group()):
+                continue  # all digits: a phone number, not a DIGIPIN
+            pt = decode_digipin("".join(m.groups()))
+            if pt and not any(f.start <= m.start() < f.end for f in out):
+                out.append(Found(m.start(), m.end(), pt[0], pt[1], 4.0, "digipin", 0.95, "".join(m.groups()).upper()))
+    return out

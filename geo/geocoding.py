@@ -1,0 +1,381 @@
+"""Find where a text is about: explicit positions, then place names resolved against the gazetteer.
+
+Per text: coordinates / map links / DIGIPINs / PIN codes first; then the longest gazetteer names over
+word tokens (Latin, Devanagari, Bengali; hashtags split at camel humps), skipping ordinary words that
+happen to be place names; then each name's candidates are ranked by population and place type, the
+region, the hint, and the other places in the same text (a town in a state the text also names
+wins); finally relative expressions ("5 km north of X", "between X and Y") add a derived location.
+Distances for relative expressions are on a sphere of radius 6,371 km.
+
+The unlocated result is the empty tuple: never a fake point.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from geo._coordinates import find_coordinates, find_digipins, find_pins
+from geo._text import fold, is_indic, name_key, tokenize
+from geo.gazetteer import Gazetteer
+from geo.model import Location
+
+_MAX_MENTIONS = 500  # per text: a megabyte of place names is not a report about 20,000 places
+_KINDS = ("coordinates", "pin", "village", "town", "city", "district", "state", "country", "road", "landmark")
+_ADMIN_KINDS = frozenset({5, 6, 7})  # district, state, country
+_URL = re.compile(r"(?:https?://|www\.)\S+|@\w+", re.I)
+_NOT_PLACE_BEFORE = frozenset({
+    "hurricane", "cyclone", "storm", "typhoon", "tropical", "depression", "mr", "mrs", "ms", "dr", "sir", "lord",
+    "saint", "prof", "captain", "officer", "sgt", "gen", "president", "minister", "senator", "governor", "cm", "pm",
+})
+_NOT_PLACE_AFTER = frozenset({"university", "times", "post", "chronicle", "herald", "tribune", "news", "airport"})
+_DIRS = {"n": 0, "north": 0, "nne": 22.5, "ne": 45, "northeast": 45, "north-east": 45, "ene": 67.5,
+         "e": 90, "east": 90, "ese": 112.5, "se": 135, "southeast": 135, "south-east": 135, "sse": 157.5,
+         "s": 180, "south": 180, "ssw": 202.5, "sw": 225, "southwest": 225, "south-west": 225, "wsw": 247.5,
+         "w": 270, "west": 270, "wnw": 292.5, "nw": 315, "northwest": 315, "north-west": 315, "nnw": 337.5}
+_RELATIVE = re.compile(
+    r"(\d{1,4}(?:\.\d+)?)\s*(km|kms|kilomet(?:er|re)s?|mi|miles?)\s+(?:\w+\s+){0,2}?"
+    r"(north-?east|north-?west|south-?east|south-?west|north|south|east|west|nne|ene|ese|sse|ssw|wsw|wnw|nnw|ne|nw|se|sw|n|s|e|w)"
+    r"(?:wards?|erly)?\s+(?:of|from)\s+$",
+    re.I,
+)
+_INDIC_SUFFIXES = tuple(sorted({fold(s) for s in (
+    "েতে", "তে", "য়", "য়", "ের", "র", "কে", "এর", "ে", "ও", "ই", "का", "की", "के", "में", "से")}, key=len, reverse=True))
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+_AND = re.compile(r"^\s*(?:and|&|-)\s*$", re.I)
+_NEAR = re.compile(r"\b(?:near|nr\.?|close to|next to|beside|outside|around|opposite|opp\.?)\s+(?:the\s+)?$", re.I)
+
+
+class Geocoder:
+    """The engine the ingest worker and the dashboard share. Build with :meth:`load` (cached)."""
+
+    _cache: ClassVar[dict[str, Geocoder]] = {}
+
+    def __init__(self, gazetteer: Gazetteer, region: str = "IN") -> None:
+        self.gaz = gazetteer
+        self.region = (region or "").upper()
+        c = gazetteer.cols
+        self._lat, self._lon, self._kind = c["lat"].tolist(), c["lon"].tolist(), c["kind"].tolist()
+        self._radius, self._pop, self._prior = c["radius"].tolist(), c["pop"].tolist(), c["prior"].tolist()
+        self._cc, self._state, self._district = c["cc"], c["state"], c["district"]
+        self._slgd, self._dlgd = c["state_lgd"].tolist(), c["district_lgd"].tolist()
+        self._hint_cache: dict[str, tuple[str | None, str | None]] = {}
+
+    @classmethod
+    def load(cls, region: str = "IN") -> Geocoder:
+        """The geocoder for ``region`` (ISO country code): built once per process, then reused."""
+        key = (region or "").upper()
+        if key not in cls._cache:
+            cls._cache[key] = cls(Gazetteer.load(key), key)
+        return cls._cache[key]
+
+    # ------------------------------------------------------------------------------------------
+    def locate_batch(self, texts: Sequence[str], hints: Sequence[str | None] | None = None) -> list[tuple[Location, ...]]:
+        """Locations of each text, in text order; ``()`` for a text with no place (unlocated)."""
+        hints = hints if hints is not None else [None] * len(texts)
+        return [self.locate(t, h) for t, h in zip(texts, hints, strict=False)]
+
+    def locate(self, text: str, hint: str | None = None) -> tuple[Location, ...]:
+        if not isinstance(text, str) or not text:
+            return ()
+        try:
+            return self._locate(text, hint if isinstance(hint, str) else None)
+        except (ValueError, OverflowError, IndexError, KeyError):  # pragma: no cover - last-resort guard
+            return ()
+
+    def reverse(self, lat: float, lon: float) -> tuple[str | None, str | None, int | None, int | None]:
+        """(state, district, state_lgd, district_lgd) of a WGS84 point; all None outside India."""
+        from geo import boundaries
+
+        try:
+            return boundaries.reverse(float(lat), float(lon))
+        except (TypeError, ValueError):
+            return (None, None, None, None)
+
+    # ------------------------------------------------------------------------------------------
+    def _locate(self, text: str, hint: str | None) -> tuple[Location, ...]:
+        text = text[:100_000]
+        explicit = self._explicit(text)
+        taken = [(loc.start or 0, loc.end or 0) for loc in explicit]
+        mentions = self._mentions(text, taken)[:_MAX_MENTIONS]
+        if not mentions:
+            return tuple(explicit)
+        chosen = self._resolve(mentions, hint)
+        located = [self._location(text, m, i, conf) for m, (i, conf) in zip(mentions, chosen, strict=True)]
+        derived = self._relative(text, located)
+        ordered = sorted([*explicit, *located], key=lambda loc: (loc.start or 0, -(loc.end or 0)))
+        return (*ordered, *derived)  # derived ones (relative, near, between) after the places they build on
+
+    def _explicit(self, text: str) -> list[Location]:
+        if not any(ch.isdigit() for ch in text[:100_000]):
+            return []
+        found = find_coordinates(text)
+        found += [f for f in find_digipins(text) if not _overlaps(f.start, f.end, found)]
+        found += [f for f in find_pins(text, self.gaz.pins) if not _overlaps(f.start, f.end, found)]
+        if not found:
+            return []
+        from geo import boundaries
+
+        admin = boundaries.reverse_many([f.lat for f in found], [f.lon for f in found])
+        out = []
+        for f, (st, di, sl, dl) in zip(found, admin, strict=True):
+            kind = "pin" if f.kind == "pin" else "coordinates"
+            name = f"PIN {f.code}" if f.kind == "pin" else f"DIGIPIN {f.code}" if f.kind == "digipin" else f"{f.lat:.5f}, {f.lon:.5f}"
+            out.append(Location(lat=f.lat, lon=f.lon, radius_m=f.radius_m, kind=kind, name=name, method=f.kind,
+                                confidence=f.confidence, text=text[f.start:f.end], start=f.start, end=f.end,
+                                gazetteer_id=f"pin:{f.code}" if f.kind == "pin" else None, state=st, district=di,
+                                state_lgd=sl, district_lgd=dl))
+        return out
+
+    def _mentions(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[int, ...]]]:
+        """(start, end, key, candidate ids) of each accepted place name, longest match first."""
+        toks = tokenize(text)
+        if not toks:
+            return []
+        blocked = [*taken, *((m.start(), m.end()) for m in _URL.finditer(text))] if ("/" in text or "@" in text or taken) else taken
+        index, prefixes, maxn = self.gaz.index, self.gaz.prefixes, self.gaz.max_tokens
+        out = []
+        i, n = 0, len(toks)
+        while i < n:
+            form, start, _, cap = toks[i]
+            if blocked and _overlaps(start, start + 1, blocked):
+                i += 1
+                continue
+            best = None
+            key = form
+            for j in range(i, min(n, i + maxn)):
+                if j > i:
+                    if toks[j][1] - toks[j - 1][2] > 2 or text[toks[j - 1][2]:toks[j][1]].strip(" -'.") != "":
+                        break  # names do not run across punctuation other than - ' .
+                    key = key + " " + toks[j][0]
+                ids = index.get(key)
+                if ids is not None:
+                    best = (j, key, ids)
+                if key not in prefixes:
+                    break
+            if best is not None:
+                j, key, ids = best
+                if self._accept(text, toks, i, j, key, ids):
+                    out.append((start, toks[j][2], key, ids))
+                    i = j + 1
+                    continue
+            elif not form.isascii() and is_indic(form):
+                hit = self._indic_stem(form)
+                if hit is not None:
+                    out.append((start, toks[i][2], *hit))
+            elif start > 0 and text[start - 1] == "#" and len(form) >= 6:
+                hit = self._hashtag(form)
+                if hit is not None:
+                    klen, key, ids = hit
+                    out.append((start, start + klen, key, ids))
+            i += 1
+        return out
+
+    def _indic_stem(self, form: str) -> tuple[str, tuple[int, ...]] | None:
+        """Bengali and Hindi attach case endings to names: কলকাতায়, কলকাতার, हावड़ा."""
+        for suf in _INDIC_SUFFIXES:
+            if form.endswith(suf) and len(form) - len(suf) >= 3:
+                ids = self.gaz.index.get(form[: -len(suf)])
+                if ids and self._plausible_word(form[: -len(suf)], ids):
+                    return form[: -len(suf)], ids
+        return None
+
+    def _hashtag(self, form: str) -> tuple[int, str, tuple[int, ...]] | None:
+        """A lower-case hashtag that starts with a notable place name: #keralafloods, #srilanka."""
+        for k in range(len(form), 3, -1):
+            head = form[:k]
+            ids = self.gaz.index.get(head) or self.gaz.concat.get(head)
+            if ids and (self._kind[ids[0]] in _ADMIN_KINDS or self._pop[ids[0]] >= 100_000) and head not in self.gaz.common:
+                return k, head, ids
+        return None
+
+    def _accept(self, text: str, toks: list[Any], i: int, j: int, key: str, ids: tuple[int, ...]) -> bool:
+        top = ids[0]
+        major = self._kind[top] in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
+        cap = toks[i][3]
+        latin = not is_indic(key)
+        if i > 0 and toks[i - 1][0] in _NOT_PLACE_BEFORE:
+            return False
+        if j + 1 < len(toks) and toks[j + 1][0] in _NOT_PLACE_AFTER and toks[j + 1][3]:
+            return False
+        if latin and not cap and not (major and key not in self.gaz.common):
+            return False
+        if latin and toks[i][1] > 0 and text[toks[i][1] - 1] == "@":
+            return False
+        if not self._plausible_word(key, ids) or (not cap and key in self.gaz.common):
+            return False
+        if key in self.gaz.common:
+            if latin and key.isalpha() and text[toks[i][1]:toks[j][2]].isupper() and len(key) <= 4:
+                return False
+        if len(key) <= 3 and not major:
+            return False
+        return True
+
+    def _plausible_word(self, key: str, ids: tuple[int, ...]) -> bool:
+        """An ordinary word is a place only if the place is far more notable than the word is common."""
+        z = self.gaz.common.get(key)
+        return not z or math.log10(max(self._pop[k] for k in ids[:4]) + 1) >= z + 1.0
+
+    def _hint(self, hint: str | None) -> tuple[str | None, str | None]:
+        """(country code, state) a hint names: an ISO code, a country, a state or a place."""
+        if not hint:
+            return (None, None)
+        if hint not in self._hint_cache:
+            h = hint.strip()
+            res: tuple[str | None, str | None] = (None, None)
+            if len(h) == 2 and h.isalpha():
+                res = (h.upper(), None)
+            else:
+                ids = self.gaz.index.get(name_key(h), ())
+                if ids:
+                    k = ids[0]
+                    res = (self._cc[k], self._state[k] if self._kind[k] != 7 else None)
+            if len(self._hint_cache) < 10_000:
+                self._hint_cache[hint] = res
+        return self._hint_cache[hint]
+
+    def _resolve(self, mentions: list[Any], hint: str | None) -> list[tuple[int, float]]:
+        hint_cc, hint_state = self._hint(hint)
+        region = self.region
+        cc, state, prior = self._cc, self._state, self._prior
+        base: list[list[tuple[float, int]]] = []
+        for _, _, _, ids in mentions:
+            scored = []
+            for k in ids:
+                s = prior[k]
+                if cc[k] == region:
+                    s += 0.8
+                if hint_cc and cc[k] == hint_cc:
+                    s += 1.5
+                if hint_state and state[k] == hint_state:
+                    s += 4.5
+                scored.append((s, k))
+            base.append(scored)
+        first = [max(sc)[1] for sc in base]
+        if len(mentions) > 1:
+            # Context: countries and states the other mentions chose; a named state or district that
+            # contains a candidate is the strongest clue ("Ghazipur, Delhi").
+            kind = self._kind
+            n_cc = Counter(cc[k] for k in first)
+            n_state = Counter(state[k] for k in first if state[k])
+            n_admin = Counter(state[k] for k in first if state[k] and kind[k] in _ADMIN_KINDS)
+            out = []
+            for mi, scored in enumerate(base):
+                own = first[mi]
+                rescored = []
+                for s, k in scored:
+                    c, st = cc[k], state[k]
+                    if n_cc[c] - (cc[own] == c) > 0:
+                        s += 1.2
+                    if st:
+                        if n_admin[st] - (state[own] == st and kind[own] in _ADMIN_KINDS) > 0 and kind[k] not in _ADMIN_KINDS:
+                            s += 4.5
+                        elif n_state[st] - (state[own] == st) > 0:
+                            s += 1.2
+                    rescored.append((s, k))
+                out.append(rescored)
+            base = out
+        result = []
+        lat, lon = self._lat, self._lon
+        for scored in base:
+            scored.sort(reverse=True)
+            s1, k1 = scored[0]
+            # Doubt comes from rivals elsewhere, not from two records of the same place.
+            far = max(self._radius[k1] / 1000.0, 30.0) / 111.0
+            rival = next((s for s, k in scored[1:] if abs(lat[k] - lat[k1]) > far or abs(lon[k] - lon[k1]) > far), None)
+            margin = s1 - rival if rival is not None else 3.0
+            result.append((k1, round(0.5 + 0.45 * math.tanh(margin), 3)))
+        return result
+
+    def _location(self, text: str, m: tuple[int, int, str, tuple[int, ...]], k: int, conf: float) -> Location:
+        start, end, _, _ = m
+        cc = self._cc[k]
+        return Location(
+            lat=self._lat[k], lon=self._lon[k], radius_m=float(self._radius[k]), kind=_KINDS[self._kind[k]],
+            name=self.gaz.cols["name"][k], method="gazetteer", confidence=conf, text=text[start:end], start=start,
+            end=end, gazetteer_id=self.gaz.cols["gid"][k], state=self._state[k], district=self._district[k],
+            state_lgd=(self._slgd[k] or None) if cc == "IN" else None,
+            district_lgd=(self._dlgd[k] or None) if cc == "IN" else None,
+        )
+
+    def _relative(self, text: str, located: list[Location]) -> list[Location]:
+        out = []
+        for n, loc in enumerate(located):
+            start = loc.start or 0
+            before = text[max(0, start - 60): start]
+            m = _RELATIVE.search(before)
+            if m:
+                dist = float(m.group(1)) * (1.609344 if m.group(2).lower().startswith("mi") else 1.0)
+                bearing = _DIRS.get(m.group(3).lower().replace("-", ""), _DIRS.get(m.group(3).lower()))
+                if bearing is not None and 0 < dist <= 5_000:
+                    lat, lon = _destination(loc.lat, loc.lon, bearing, dist)
+                    s0 = start - len(before) + m.start()
+                    out.append(_derived(loc, lat, lon, max(loc.radius_m, 250.0 * dist), f"relative:{dist:g}km@{bearing:g}",
+                                        text, s0, loc.end or start, self))
+                continue
+            if _NEAR.search(before):
+                nm = _NEAR.search(before)
+                s0 = start - len(before) + nm.start()
+                out.append(_derived(loc, loc.lat, loc.lon, loc.radius_m + 3_000.0, "near", text, s0, loc.end or start, self))
+            if n + 1 < len(located) and _BETWEEN.search(before):
+                nxt = located[n + 1]
+                if _AND.match(text[loc.end or 0: nxt.start or 0]):
+                    lat, lon = (loc.lat + nxt.lat) / 2, (loc.lon + nxt.lon) / 2
+                    half = _haversine_km(loc.lat, loc.lon, nxt.lat, nxt.lon) * 500.0
+                    s0 = start - len(before) + _BETWEEN.search(before).start()
+                    out.append(_derived(loc, lat, lon, max(half, loc.radius_m), "between", text, s0, nxt.end or 0, self))
+        return out
+
+
+def _derived(anchor: Location, lat: float, lon: float, radius: float, method: str, text: str, start: int, end: int,
+             geocoder: Geocoder) -> Location:
+    st, di, sl, dl = geocoder.reverse(lat, lon) if (lat, lon) != (anchor.lat, anchor.lon) else (
+        anchor.state, anchor.district, anchor.state_lgd, anchor.district_lgd)
+    return Location(lat=lat, lon=lon, radius_m=radius, kind=anchor.kind if method == "near" else "landmark",
+                    name=text[start:end], method=method, confidence=round(anchor.confidence * 0.9, 3),
+                    text=text[start:end], start=start, end=end, gazetteer_id=anchor.gazetteer_id, state=st,
+                    district=di, state_lgd=sl, district_lgd=dl)
+
+
+def _overlaps(start: int, end: int, spans: Any) -> bool:
+    for s in spans:
+        s0, s1 = (s.start, s.end) if hasattr(s, "start") else s
+        if start < s1 and s0 < end:
+            return True
+    return False
+
+
+def _destination(lat: float, lon: float, bearing_deg: float, dist_km: float) -> tuple[float, float]:
+    """Point ``dist_km`` from (lat, lon) on ``bearing_deg``, on a sphere of radius 6,371 km."""
+    r = 6371.0088
+    p1, l1, b, d = math.radians(lat), math.radians(lon), math.radians(bearing_deg), dist_km / r
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    return math.degrees(p2), (math.degrees(l2) + 540.0) % 360.0 - 180.0
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def best_location(locations: Sequence[Location]) -> Location | None:
+    """The one place to pin a report on: the most precise confident location, or None if there is none.
+
+    Explicit positions (coordinates, DIGIPIN) win; then derived relative locations, then the smallest
+    uncertainty radius among places with confidence >= 0.5, larger confidence breaking ties.
+    """
+    if not locations:
+        return None
+    rank = {"digipin": 0, "coordinates": 0, "map_link": 0}
+
+    def key(loc: Location) -> tuple[int, int, float, float]:
+        explicit = 0 if loc.method in rank else 1 if loc.method.startswith(("relative", "near", "between")) else 2
+        weak = 0 if loc.confidence >= 0.5 else 1
+        return (weak, explicit, loc.radius_m, -loc.confidence)
+
+    return min(locations, key=key)
