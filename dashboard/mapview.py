@@ -300,15 +300,23 @@ def standalone_html(layers: MapLayers) -> str:
 
 
 def _stable_ids(root: folium.Element, prefix: str) -> None:
-    """Number the elements under ``root`` in order instead of random ids: the same data then gives
-    the same JavaScript, and streamlit-folium leaves the layer (and an open popup) alone on refresh."""
-    stack = list(root._children.values())
+    """Number the elements under ``root`` in order instead of random ids (and re-key the child
+    dicts, whose keys folium uses as variable names): the same data then gives the same JavaScript,
+    and streamlit-folium leaves the layer (and an open popup) alone on refresh."""
+    containers = [root]
     count = 0
-    while stack:
-        element = stack.pop(0)
-        element._id = f"cm{prefix}{count:06d}"
-        count += 1
-        stack.extend(element._children.values())
+    while containers:
+        parent = containers.pop(0)
+        children = list(parent._children.values())
+        for child in children:
+            child._id = f"cm{prefix}{count:06d}"
+            count += 1
+            containers.append(child)
+            for part in ("header", "html", "script"):  # a Popup keeps its Html outside _children
+                inner = getattr(child, part, None)
+                if isinstance(inner, folium.Element):
+                    containers.append(inner)
+        parent._children = type(parent._children)((child.get_name(), child) for child in children)
 
 
 def _marker_style(row: dict[str, Any]) -> tuple[str, str]:

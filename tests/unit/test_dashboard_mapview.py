@@ -1,0 +1,168 @@
+"""Map rendering: escaping of public text, alert and report layers, local assets only, stable ids."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+from streamlit_folium import _get_feature_group_string
+
+from dashboard import assets, mapview
+from dashboard.basemap import DEFAULT_BBOX, Outlines, load_outlines
+from geo.store import open_store
+from tests.conftest import make_alert, make_report
+
+XSS = '<script>alert(1)</script><img src=x onerror="alert(2)"> ${alert(3)} \\` `+alert(4)+`'
+
+
+def _empty_outlines() -> Outlines:
+    empty = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
+    return Outlines(states=empty, districts=empty.copy())
+
+
+@pytest.fixture
+def frames() -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    store = open_store("sqlite://")
+    store.upsert(
+        [make_report("1"), make_report("2", XSS, lat=22.57, lon=88.36), make_report("3", "no place", lat=None, lon=None)],
+        [make_alert("A1", severity="Extreme"), make_alert("A2", severity="Minor")],
+    )
+    reports = store.reports_frame()
+    alerts = store.alerts_frame()
+    store.close()
+    return pd.DataFrame(reports.drop(columns="geometry")), alerts
+
+
+def test_escape_neutralises_html_and_js_template_syntax() -> None:
+    out = mapview.escape(XSS)
+    assert "<" not in out and ">" not in out and '"' not in out
+    assert "`" not in out and "${" not in out and "\\" not in out
+    assert out.startswith("&lt;script&gt;alert(1)&lt;/script&gt;")
+    assert mapview.escape(None) == "" and mapview.escape(float("nan")) == ""
+
+
+def test_public_text_never_reaches_the_map_raw(frames: tuple[pd.DataFrame, gpd.GeoDataFrame]) -> None:
+    reports, alerts = frames
+    html = mapview.standalone_html(mapview.build_layers(_empty_outlines(), reports, alerts))
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "${alert(3)}" not in html
+    assert "`+alert(4)+`" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in html
+
+
+def test_alert_text_from_a_feed_is_escaped_too() -> None:
+    alerts = gpd.GeoDataFrame(
+        {"severity": ["Severe"], "sent": [pd.Timestamp("2020-05-19", tz="UTC")], "headline": ["<b onmouseover=x>"],
+         "event": ["Cyclone"], "instruction": ["${boom}"]},
+        geometry=[box(88, 21, 89, 22)], crs="EPSG:4326",
+    )  # fmt: skip
+    group = mapview.alert_layer(alerts)
+    fmap = folium.Map(tiles=None)
+    group.add_to(fmap)
+    html = fmap.get_root().render()
+    assert "<b onmouseover" not in html and "${boom}" not in html
+    assert "&lt;b onmouseover=x&gt;" in html
+
+
+def test_report_popup_shows_time_source_place_and_uncertainty(frames: tuple[pd.DataFrame, gpd.GeoDataFrame]) -> None:
+    reports, _ = frames
+    row = reports[reports["source_id"] == "1"].iloc[0].to_dict()
+    popup = mapview.report_popup_html(row)
+    assert "20 May 2020 12:00 UTC" in popup
+    assert "twitter" in popup and "distress" in popup
+    assert "Gosaba, South 24 Parganas, West Bengal (village)" in popup
+    assert "\u00b1 2.0 km" in popup
+    assert "Water rising in Gosaba, need boat" in popup
+
+
+def test_alerts_are_coloured_by_severity_most_severe_on_top(frames: tuple[pd.DataFrame, gpd.GeoDataFrame]) -> None:
+    _, alerts = frames
+    group = mapview.alert_layer(alerts)
+    styles = [child.style_function(None) for child in group._children.values()]
+    assert [s["fillColor"] for s in styles] == [mapview.SEVERITY_COLORS["Minor"], mapview.SEVERITY_COLORS["Extreme"]]
+    assert "cm-sev-extreme" in styles[-1]["className"]
+
+
+def test_only_located_reports_get_markers_and_only_precise_ones_circles() -> None:
+    reports = pd.DataFrame(
+        {"lat": [22.0, 22.5, None], "lon": [88.0, 88.5, None], "radius_m": [1500.0, 60_000.0, None],
+         "text": ["a", "b", "c"], "feed": ["distress"] * 3, "category": [None, "requests_or_urgent_needs", None]}
+    )  # fmt: skip
+    markers, circles = mapview.report_layers(reports)
+    cluster = next(iter(markers._children.values()))
+    placed = [c for c in cluster._children.values() if isinstance(c, folium.Marker)]
+    assert sorted(m.location for m in placed) == [[22.0, 88.0], [22.5, 88.5]]
+    radii = [c.options["radius"] for c in circles._children.values()]
+    assert radii == [1500.0]
+    icons = {tuple(m.location): m.icon.options["marker_color"] for m in placed}
+    assert icons[(22.5, 88.5)] == "red"  # requests_or_urgent_needs
+    assert icons[(22.0, 88.0)] == mapview.FEED_STYLE["distress"][0]
+
+
+def test_localized_map_has_no_cdn_url() -> None:
+    """With the real base map, markers and alerts, the rendered page names only local assets."""
+    reports = pd.DataFrame({"lat": [22.0], "lon": [88.0], "radius_m": [900.0], "text": ["x"], "feed": ["traffic"]})
+    alerts = gpd.GeoDataFrame(
+        {"severity": ["Moderate"], "sent": [pd.Timestamp("2020-05-19", tz="UTC")], "headline": ["h"], "event": ["e"]},
+        geometry=[box(88, 21, 89, 22)], crs="EPSG:4326",
+    )  # fmt: skip
+    layers = mapview.build_layers(load_outlines(), reports, alerts)
+    raw = mapview.standalone_html(mapview.build_layers(_empty_outlines(), reports, alerts))
+    assert re.search(r"https?://(cdn|code\.jquery|netdna|cdnjs)", raw), "folium's CDN links are the baseline"
+    manifest = assets.load_manifest()
+    for element in (layers.base, *layers.live):
+        assets.localize(element, manifest)
+    html = mapview.standalone_html(layers)
+    assert re.findall(r"https?://[^\s\"'<>`]+", html) == []
+    local = set(re.findall(r'(?:src|href)="(/app/static/vendor/[^"]+)"', html))
+    assert "/app/static/vendor/leaflet/dist/leaflet.js" in local
+    assert "/app/static/vendor/leaflet.markercluster/dist/leaflet.markercluster.js" in local
+    assert len(local) == len(manifest.js) + len(manifest.css)
+
+
+def test_same_data_gives_the_same_layer_script(frames: tuple[pd.DataFrame, gpd.GeoDataFrame]) -> None:
+    """streamlit-folium re-draws a layer only when its script changes: equal data, equal script.
+
+    Uses streamlit-folium's own feature-group serialisation (private, but it is what st_folium sends).
+    """
+    reports, alerts = frames
+
+    def scripts(reports: pd.DataFrame) -> list[str]:
+        layers = mapview.build_layers(_empty_outlines(), reports, alerts)
+        return [_get_feature_group_string(group, layers.base, i) for i, group in enumerate(layers.live)]
+
+    first, second = scripts(reports), scripts(reports)
+    assert first == second
+    assert "popup_feature_group_2" in first[2]
+    fewer = scripts(reports.iloc[:1])
+    assert fewer[0] == first[0] and fewer[2] != first[2]
+
+
+def test_view_bbox_is_rounded_and_never_tiny() -> None:
+    one_point = gpd.GeoSeries([Point(88.3, 22.5)], crs="EPSG:4326")
+    assert mapview.view_bbox([one_point]) == (87.0, 21.0, 90.0, 24.0)
+    assert mapview.view_bbox([gpd.GeoSeries([], crs="EPSG:4326")]) == DEFAULT_BBOX
+    wide = gpd.GeoSeries([box(84.2, 19.1, 89.9, 23.2)], crs="EPSG:4326")
+    assert mapview.view_bbox([wide, one_point]) == (84.0, 19.0, 90.0, 24.0)
+
+
+def test_base_map_is_offline_unless_a_tile_url_is_set() -> None:
+    outlines = load_outlines()
+    assert len(outlines.states) > 5 and len(outlines.districts) > 50
+    assert {"ODISHA", "WEST BENGAL"} <= set(outlines.states["name"])
+    offline = mapview.base_map(outlines)
+    assert not [c for c in offline._children.values() if isinstance(c, folium.TileLayer)]
+    tiled = mapview.base_map(outlines, tile_url="http://127.0.0.1:8080/{z}/{x}/{y}.png")
+    tiles = [c for c in tiled._children.values() if isinstance(c, folium.TileLayer)]
+    assert [t.tiles for t in tiles] == ["http://127.0.0.1:8080/{z}/{x}/{y}.png"]
+
+
+def test_when_formats_utc() -> None:
+    assert mapview._when(datetime(2020, 5, 20, 17, 30, tzinfo=UTC)) == "20 May 2020 17:30 UTC"
+    assert mapview._when(None) is None
