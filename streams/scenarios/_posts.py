@@ -3,7 +3,8 @@ alerts, built one time bin at a time so memory stays flat however large the scen
 
 Every post names a real place; its ground truth carries the true point (inside the place's district),
 the incident it is about (``None`` for rumours, "I am safe" posts and chatter) and, for retweets and
-duplicates, the key of the post it copies. Retweets and duplicates only copy posts of earlier bins.
+duplicates, the key of the post it copies. Retweets and duplicates copy one of the last few hundred true-incident
+or rumour posts already emitted, so the original always comes first in event-time order.
 """
 
 from __future__ import annotations

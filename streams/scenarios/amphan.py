@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -113,43 +114,66 @@ def _profiles(hours: np.ndarray, incident_rate: np.ndarray) -> dict[str, np.ndar
     }
 
 
-def _generate(weather: list[FeedMessage], n_traffic: int, n_distress: int, seed: int) -> Iterator[tuple[FeedMessage, Truth | None]]:
-    rng = np.random.default_rng(seed)
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How many messages of each kind fall in each 10-minute bin, and the incidents behind them."""
+
+    hours: np.ndarray  # bin centres, hours after landfall
+    counts: dict[str, np.ndarray]  # kind (and "traffic") -> messages per bin
+    activity: np.ndarray  # (incidents, bins) relative post rate of each incident
+    factory: PostFactory
+
+
+def _plan(n_traffic: int, n_distress: int, rng: np.random.Generator) -> _Plan:
     pl = places()
     kinds = _allocate(n_distress, KIND_SHARES)
-    n_incidents = max(1, min(4000, round(2 * math.sqrt(kinds["incident"])))) if kinds["incident"] else 1
+    n_incidents = max(1, min(4000, round(2 * math.sqrt(kinds["incident"]))))
     incidents = make_incidents(n_incidents, rng, pl)
     n_bins = int((END - START) / BIN)
     hours = np.array([((START + BIN * b + BIN / 2) - LANDFALL).total_seconds() / 3600 for b in range(n_bins)])
-    activity = np.stack([incidents.activity(h) for h in hours], axis=1)  # (incidents, bins)
-    incident_rate = activity.sum(axis=0)
-    profiles = _profiles(hours, incident_rate)
-    counts = {k: rng.multinomial(n, profiles[k] / profiles[k].sum()) for k, n in {**kinds, "traffic": n_traffic}.items()}
-    factory = PostFactory(pl, incidents, n_authors=max(50, n_distress // 4))
-    w = 0
-    for b in range(n_bins):
+    activity = np.stack([incidents.activity(h) for h in hours], axis=1)
+    profiles = _profiles(hours, activity.sum(axis=0))
+    totals = {**kinds, "traffic": n_traffic}
+    counts = {k: rng.multinomial(n, profiles[k] / profiles[k].sum()) for k, n in totals.items()}
+    return _Plan(hours, counts, activity, PostFactory(pl, incidents, n_authors=max(50, n_distress // 4)))
+
+
+def _bin_items(plan: _Plan, b: int, weather: list[FeedMessage], rng: np.random.Generator) -> list[tuple]:
+    """(second in bin, source order, index, payload) of every message of bin ``b``, sorted.
+    Source order: 0 weather (a FeedMessage), 1 traffic (randoms), 2 distress (kind, index, randoms)."""
+    start = START + BIN * b
+    items = [(int((m.event_time - start).total_seconds()), 0, i, m) for i, m in enumerate(weather)]
+    n_incident = int(plan.counts["incident"][b])
+    rates = plan.activity[:, b]
+    per_incident = rng.multinomial(n_incident, rates / rates.sum()) if n_incident else np.zeros(0, dtype=np.int64)
+    specs = plan.factory.plan({k: int(plan.counts[k][b]) for k in KIND_SHARES}, per_incident, rng)
+    traffic_u = rng.random((int(plan.counts["traffic"][b]), 4)).tolist()
+    traffic_secs = rng.integers(0, 600, size=len(traffic_u)).tolist()
+    items += [(s, 1, i, u) for i, (s, u) in enumerate(zip(traffic_secs, traffic_u, strict=True))]
+    items += [(s, 2, i, spec) for i, (s, *spec) in enumerate(specs)]
+    items.sort(key=lambda item: item[:3])
+    return items
+
+
+def _generate(
+    weather: list[FeedMessage], n_traffic: int, n_distress: int, seed: int
+) -> Iterator[tuple[FeedMessage, Truth | None]]:
+    rng = np.random.default_rng(seed)
+    plan = _plan(n_traffic, n_distress, rng)
+    factory, w = plan.factory, 0
+    for b in range(len(plan.hours)):
         start = START + BIN * b
-        items: list[tuple] = []
+        first = w
         while w < len(weather) and weather[w].event_time < start + BIN:
-            when = weather[w].event_time
-            items.append((int((when - start).total_seconds()), 0, len(items), weather[w]))
             w += 1
-        n_inc = int(counts["incident"][b])
-        per_incident = rng.multinomial(n_inc, activity[:, b] / incident_rate[b]) if n_inc else np.zeros(0, dtype=int)
-        specs = factory.plan({k: int(counts[k][b]) for k in KIND_SHARES}, per_incident, rng)
-        traffic_u = rng.random((int(counts["traffic"][b]), 4)).tolist()
-        traffic_secs = rng.integers(0, 600, size=len(traffic_u)).tolist()
-        items += [(s, 1, i, u) for i, (s, u) in enumerate(zip(traffic_secs, traffic_u, strict=True))]
-        items += [(s, 2, i, spec) for i, (s, *spec) in enumerate(specs)]
-        items.sort(key=lambda item: (item[0], item[1], item[2]))
-        for sec, kind, _, payload in items:
-            if kind == 0:
+        for sec, source, _, payload in _bin_items(plan, b, weather[first:w], rng):
+            if source == 0:
                 yield payload, None
                 continue
             when = start + timedelta(seconds=sec)
-            if kind == 1:
-                yield factory.traffic_message(payload, when, hours[b]), None
+            if source == 1:
+                yield factory.traffic_message(payload, when, float(plan.hours[b])), None
             else:
                 yield factory.build(payload[0], payload[1], payload[2], when)
-    for message in weather[w:]:  # nothing is scheduled after END; kept for safety
+    for message in weather[w:]:  # nothing is scheduled after END; kept so no message is ever lost
         yield message, None
