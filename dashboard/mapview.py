@@ -62,7 +62,7 @@ MAP_CSS = """
 .leaflet-container { background: #0b1622; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
 .leaflet-popup-content-wrapper, .leaflet-popup-tip { background: #13202e; color: #e6edf3; }
 .leaflet-popup-content { margin: 10px 12px; font-size: 13px; line-height: 1.35; }
-.leaflet-tooltip { background: #13202e; color: #e6edf3; border: 1px solid #31465c; }
+.leaflet-tooltip { background: #13202e; color: #e6edf3; border: 1px solid #31465c; max-width: 340px; white-space: normal; }
 .leaflet-control-layers, .leaflet-bar a { background: #13202e; color: #e6edf3; }
 .leaflet-control-attribution { background: rgba(19,32,46,.8) !important; color: #8aa4bf; }
 .leaflet-control-attribution a { color: #8aa4bf; }
@@ -70,6 +70,9 @@ MAP_CSS = """
 .cm-meta { color: #8aa4bf; font-size: 11px; margin-bottom: 4px; }
 .cm-text { white-space: pre-wrap; word-break: break-word; margin-bottom: 6px; }
 .cm-pop table { font-size: 12px; } .cm-pop th { color: #8aa4bf; font-weight: normal; padding-right: 8px; }
+.cm-legend { position: absolute; z-index: 1000; left: 10px; bottom: 46px; background: rgba(19,32,46,.88);
+  color: #e6edf3; border: 1px solid #31465c; border-radius: 4px; padding: 6px 8px; font: 12px system-ui, sans-serif; }
+.cm-legend i { display: inline-block; width: 11px; height: 11px; margin: 0 4px 0 8px; vertical-align: -1px; opacity: .8; }
 .cm-sev { display: inline-block; padding: 0 6px; border-radius: 3px; color: #000; font-weight: 600; }
 </style>
 """
@@ -114,6 +117,7 @@ def base_map(
         maxZoom=MAX_ZOOM,  # a map option (MarkerCluster needs it); folium's max_zoom only reaches tiles
     )
     fmap.get_root().header.add_child(folium.Element(MAP_CSS), name="crisismap_css")
+    fmap.get_root().html.add_child(folium.Element(_legend_html()), name="crisismap_legend")
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr="base tiles", name="Base tiles", control=False, max_zoom=MAX_ZOOM).add_to(
             fmap
@@ -204,7 +208,7 @@ def report_layers(
             location=[row["lat"], row["lon"]],
             icon=folium.Icon(color=color, icon=icon, prefix="fa"),
         )
-        folium.Tooltip(escape(_clip(row.get("text"), 90)), sticky=True).add_to(marker)
+        folium.Tooltip(escape(_clip(row.get("text"), 120)), sticky=True).add_to(marker)
         folium.Popup(report_popup_html(row), max_width=360, lazy=True).add_to(marker)
         marker.add_to(cluster)
         radius = row.get("radius_m")
@@ -297,6 +301,13 @@ def standalone_html(layers: MapLayers) -> str:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _legend_html() -> str:
+    swatches = "".join(
+        f'<i style="background:{SEVERITY_COLORS[s]}"></i>{s}' for s in reversed(SEVERITY_ORDER) if s != "Unknown"
+    )
+    return f'<div class="cm-legend"><b>Alert severity</b>{swatches}</div>'
 
 
 def _stable_ids(root: folium.Element, prefix: str) -> None:

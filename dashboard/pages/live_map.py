@@ -29,6 +29,8 @@ WINDOWS: dict[str, int] = {"last 3 h": 3, "last 6 h": 6, "last 24 h": 24, "last 
 DEFAULT_WINDOW = "last 24 h"
 SLIDER_STEP = timedelta(minutes=30)
 MAP_HEIGHT = 620
+#: Keep the map fully visible while the fragment refreshes (Streamlit dims "stale" elements).
+PAGE_CSS = "<style>.stElementContainer[data-stale='true'] { opacity: 1 !important; transition: none; }</style>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class Filters:
 
 def page(settings: Settings) -> None:
     """Render the live map page for ``settings`` (store URL, tile URL, refresh interval)."""
+    st.html(PAGE_CSS)
     st.markdown("#### Live situation map")
     filters = _sidebar_filters()
     st.sidebar.caption(f"Store: `{settings.store_url}` · refresh every {settings.refresh_seconds:g} s")
