@@ -10,7 +10,7 @@ Tables:
   zoning reads only what changed since its cursor.
 - ``incident_members``: one row per report the zoning has seen (tier point/area/coarse/unlocated,
   its incident, place, hour ``t_h`` since 1970, author, people, needs, urgency, category, district,
-  whether it is a duplicate). Coarse and unlocated reports live here too: counted, never dropped.
+  ``dup``: 0 a report, 1 an echo (retweet, copy), 2 off-topic). Coarse and unlocated reports live here too: counted, never dropped.
 - ``incidents``: one row per incident (its triage ``status`` is written on insert only, by
   :meth:`set_incident_status` after that); ``incident_history``: created/merged/split/status events;
   ``zones``: the current affected zones; ``zoning_state``: the zoning's cursor.
@@ -198,11 +198,14 @@ class _ZoneTables:
         )
 
     def report_tallies(self) -> pd.DataFrame:
-        """Reports the zoning has seen, per district and tier (``point``/``area`` in incidents,
-        ``coarse``, ``unlocated``; district NULL when unknown), duplicates excluded."""
+        """Reports the zoning has seen, per district and tier (``point``/``area``: clustered,
+        ``coarse``, ``unlocated``, and ``off_topic`` for reports classified as no incident; district
+        NULL when unknown), echoes excluded."""
         return self._select(
-            "SELECT district_lgd, state_lgd, tier, count(*) AS reports FROM incident_members WHERE dup = 0 "
-            "GROUP BY district_lgd, state_lgd, tier ORDER BY district_lgd, tier"
+            "SELECT district_lgd, state_lgd, CASE WHEN dup = 2 THEN 'off_topic' ELSE tier END AS tier, "
+            "count(*) AS reports FROM incident_members WHERE dup <> 1 "
+            "GROUP BY district_lgd, state_lgd, CASE WHEN dup = 2 THEN 'off_topic' ELSE tier END "
+            "ORDER BY district_lgd, tier"
         )
 
     def incidents_frame(

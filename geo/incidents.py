@@ -1,8 +1,9 @@
 """Incidents from reports: membership rows, incremental assignment, merges, splits and summaries.
 
 A report becomes one row of ``incident_members`` (see :mod:`geo._zone_store`): its tier (what its
-uncertainty allows, :func:`geo.clustering.tiers`), place, hour, author, people, needs and whether it
-is an echo. Echoes are retweets and forwards (``reply_to``, or a text starting ``RT @``) of a report
+uncertainty allows, :func:`geo.clustering.tiers`), place, hour, author, people, needs and ``dup``:
+0 a report, 1 an echo, 2 off-topic (classified as not humanitarian or sympathy: counted, never
+clustered). Echoes are retweets and forwards (``reply_to``, or a text starting ``RT @``) of a report
 already seen, which join that report's incident wherever they were sent from, and copies of a
 report of the same incident (same normalised words). Echoes are evidence, never counted as reports
 or reporters, and never link two places.
@@ -58,6 +59,8 @@ URGENCY_RANK = {"low": 1, "future": 1, "medium": 2, "moderate": 2, "expected": 2
                 "urgent": 3, "immediate": 4, "critical": 4, "life_threatening": 4}  # fmt: skip
 _STATUS_RANK = {"assigned": 4, "acknowledged": 3, "new": 2, "resolved": 1, "dismissed": 0}
 EVIDENCE_KEPT = 200
+#: Categories that describe no incident: such reports are counted (``dup`` = 2) but never clustered.
+OFF_TOPIC = frozenset({"not_humanitarian", "sympathy_and_support"})
 
 
 def incident_id_for(report_id: str) -> str:
@@ -134,7 +137,8 @@ def members_from_reports(reports: pd.DataFrame, params: ClusterParams) -> pd.Dat
         "category": reports["category"].to_numpy(),
         "district_lgd": pd.to_numeric(reports["district_lgd"], errors="coerce").to_numpy(),
         "state_lgd": pd.to_numeric(reports["state_lgd"], errors="coerce").to_numpy(),
-        "dup": (rt | np.array([e is not None for e in echo_of])).astype(int),
+        "dup": np.where(reports["category"].isin(OFF_TOPIC).to_numpy(), 2,
+                        (rt | np.array([e is not None for e in echo_of])).astype(int)),
         "text_key": [text_key(t) for t in texts],
         "echo_of": echo_of,
     })  # fmt: skip
@@ -316,7 +320,8 @@ def _attach_echoes(m: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     lookup = known.dropna(subset=["incident_id"]).drop_duplicates("report_id").set_index("report_id")["incident_id"]
     target = m.loc[echo, "echo_of"].map(lookup)
     m.loc[echo, "incident_id"] = target.where(target.notna(), m.loc[echo, "incident_id"])
-    orphan = echo & m["incident_id"].isna().to_numpy() & ~m["echo_of"].isin(known["report_id"]).to_numpy()
+    orphan = (echo & m["incident_id"].isna().to_numpy() & ~m["echo_of"].isin(known["report_id"]).to_numpy()
+              & (m["dup"].to_numpy() == 1))
     m.loc[orphan, "dup"] = 0
     return m
 
@@ -401,7 +406,7 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
             rows = new_pts[comp_new == c]
             if not olds:
                 sub = new.loc[rows].sort_values(["t_h", "report_id"])
-                name = incident_id_for(sub["report_id"].iloc[0])
+                name = _unused_id(store, sub["report_id"].iloc[0], taken=set(labels_new.values()))
                 history.append(IncidentEvent(name, to_time(sub["t_h"].iloc[0]), "created", (), len(rows)))
             elif len(olds) == 1:
                 name = olds[0]
@@ -452,7 +457,7 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
                 name = owner.get(c)
                 if name is None:
                     sub = new.loc[rows].sort_values(["t_h", "report_id"])
-                    name = incident_id_for(sub["report_id"].iloc[0])
+                    name = _unused_id(store, sub["report_id"].iloc[0], taken=set(new["incident_id"].dropna()))
                     history.append(IncidentEvent(name, to_time(sub["t_h"].iloc[0]), "created", (), len(rows)))
                 new.loc[rows, "incident_id"] = name
 
@@ -482,6 +487,20 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
                and existing.loc[i.incident_id, "state"] != "active"]  # fmt: skip
     history += [IncidentEvent(k, incidents[0].last_seen, "revived", (), 0) for k in revived]
     return IncidentUpdate(changed, incidents, history, frozenset(touched))
+
+
+def _unused_id(store: Any, report_id: str, taken: set[str]) -> str:
+    """:func:`incident_id_for` the report, unless an active incident (or one named in this update)
+    already holds that id (its report moved away): then the id of ``report_id#2``, ``#3``..."""
+    for k in range(1, 100):
+        name = incident_id_for(report_id if k == 1 else f"{report_id}#{k}")
+        if name in taken:
+            continue
+        row = store.incidents_frame(ids=[name])
+        if row.empty:
+            return name
+    msg = f"no free incident id for {report_id}"
+    raise RuntimeError(msg)
 
 
 def _survivor(olds: list[str], existing: pd.DataFrame) -> str:
@@ -516,14 +535,15 @@ def _resplit(
         if lab.max() == 0:
             continue
         sizes = np.bincount(lab)
-        keep = int(np.argmax(sizes))
+        named = pts["report_id"].map(incident_id_for).to_numpy() == inc_id
+        keep = int(lab[named][0]) if named.any() else int(np.argmax(sizes))  # the piece that gave the id
         at = to_time(float(g["t_h"].max()))
         children = []
         for piece in range(len(sizes)):
             if piece == keep:
                 continue
             rows = pts[lab == piece].sort_values(["t_h", "report_id"])
-            child = incident_id_for(rows["report_id"].iloc[0])
+            child = _unused_id(store, rows["report_id"].iloc[0], taken={str(inc_id), *touched})
             moved = rows.assign(incident_id=child)
             frames.append(moved)
             children.append(child)

@@ -14,8 +14,8 @@ def zones(
     once: Annotated[bool, typer.Option("--once", help="Fold in what is stored now, then exit.")] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between zoning steps.", min=0.1)] = 5.0,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recluster every stored report first (ids and triage status are kept).")] = False,
-    eps_m: Annotated[float, typer.Option("--eps-m", help="Link distance between two precise reports (metres).", min=1)] = 1000.0,
-    window_h: Annotated[float, typer.Option("--window-h", help="Most hours between two linked reports.", min=0.01)] = 12.0,
+    eps_m: Annotated[float, typer.Option("--eps-m", help="Link distance between two precise reports (metres).", min=1)] = 400.0,
+    window_h: Annotated[float, typer.Option("--window-h", help="Most hours between two linked reports.", min=0.01)] = 24.0,
     config: ConfigOpt = None,
 ) -> None:
     """Cluster located reports into incidents and combine them with official alerts and the cyclone's

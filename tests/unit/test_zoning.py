@@ -1,0 +1,182 @@
+"""Incidents and zones on a real SQLite store: incremental updates, merges, splits, echoes,
+coarse and unlocated tallies, triage status kept, zones with severity, districts and trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from geo import zoning
+from geo.errors import StoreError
+from geo.model import Location, Report
+from tests.conftest import make_alert
+
+T0 = datetime(2020, 5, 20, 12, 0, tzinfo=UTC)
+
+
+def report(sid: str, lat: float | None, lon: float | None, h: float = 0.0, *, radius: float = 200.0,
+           author: str | None = None, reply_to: str | None = None, text: str | None = None,
+           needs: tuple[str, ...] = ("rescue",), category: str | None = "requests_or_urgent_needs",
+           district: int | None = 343) -> Report:  # fmt: skip
+    loc = (
+        Location(lat=lat, lon=lon, radius_m=radius, kind="village", name="x", method="gazetteer",
+                 state_lgd=19, district_lgd=district)
+        if lat is not None and lon is not None else None
+    )  # fmt: skip
+    return Report(
+        source="twitter", source_id=sid, feed="distress", format="social",
+        text=text or f"post {sid}: water entering houses at village {sid * 3}", event_time=T0 + timedelta(hours=h),
+        author=author or f"user{sid}", location=loc, reply_to=reply_to, needs=needs, urgency="high", people=12,
+        category=category,
+    )  # fmt: skip
+
+
+def incident_of(store, report_id: str) -> str | None:
+    rows = store.members_by_report([report_id])
+    return rows["incident_id"].iloc[0] if len(rows) else None
+
+
+def test_incremental_updates_give_the_same_incidents_as_a_rebuild(store_factory):
+    inc, full = store_factory("inc"), store_factory("full")
+    batches = [
+        [report("1", 22.160, 88.810), report("2", 22.500, 88.300), report("3", 21.800, 87.700)],
+        [report("4", 22.161, 88.811, 3), report("5", 22.5015, 88.3, 4), report("6", 21.9, 87.9, 5)],
+        [report("7", 22.1625, 88.812, 30), report("8", 21.8005, 87.7, 6)],
+    ]
+    for batch in batches:
+        inc.upsert(batch)
+        zoning.update(inc)
+        full.upsert(batch)
+    zoning.update(full)
+    ids = [f"twitter:{k}" for k in range(1, 9)]
+    a = {r: incident_of(inc, r) for r in ids}
+    b = {r: incident_of(full, r) for r in ids}
+    assert a == b
+    assert a["twitter:1"] == a["twitter:4"] != a["twitter:7"]  # 7 is 27 h later: a new incident
+    assert a["twitter:2"] == a["twitter:5"] and a["twitter:3"] == a["twitter:8"]
+    assert inc.count_incidents() == full.count_incidents() == 5
+
+
+def test_a_bridge_merges_incidents_keeping_the_triaged_id_and_a_split_is_recorded(store_factory):
+    store = store_factory()
+    store.upsert([report("1", 22.000, 88.0), report("2", 22.001, 88.0), report("3", 22.006, 88.0)])
+    zoning.update(store)
+    left, right = incident_of(store, "twitter:1"), incident_of(store, "twitter:3")
+    assert left != right
+    store.set_incident_status(right, "assigned", note="team 4")
+    store.upsert([report("4", 22.0035, 88.0, 1)])  # 390 m from both
+    zoning.update(store)
+    merged = {incident_of(store, f"twitter:{k}") for k in range(1, 5)}
+    assert merged == {right}  # the assigned incident survives even though the other is larger
+    frame = store.incidents_frame(include_merged=True).set_index("incident_id")
+    assert frame.loc[right, "status"] == "assigned" and frame.loc[right, "reports"] == 4
+    assert frame.loc[left, "state"] == "merged" and frame.loc[left, "merged_into"] == right
+    kinds = store.incident_history()[["incident_id", "kind"]].values.tolist()
+    assert [right, "merged"] in kinds and [left, "merged_into"] in kinds and [right, "status"] in kinds
+    # the bridge is re-geocoded far away: the incident splits again; the piece holding the report
+    # that named it keeps the id and status, the other piece gets its old id back
+    store.upsert([report("4", 21.5, 87.5, 1)])
+    zoning.update(store)
+    assert incident_of(store, "twitter:3") == right
+    assert incident_of(store, "twitter:1") == incident_of(store, "twitter:2") == left
+    assert incident_of(store, "twitter:4") not in (left, right, None)
+    assert "split" in store.incident_history(right)["kind"].tolist()
+    assert "split_from" in store.incident_history(left)["kind"].tolist()
+    frame = store.incidents_frame().set_index("incident_id")
+    assert frame.loc[right, "status"] == "assigned" and frame.loc[left, "status"] == "new"
+    assert frame.loc[right, "reports"] == 1 and frame.loc[left, "reports"] == 2
+
+
+def test_echoes_join_their_original_but_are_not_counted(store_factory):
+    store = store_factory()
+    original = report("1", 22.16, 88.81, text="Gosaba embankment breached, 40 people on roofs")
+    store.upsert([original, report("2", 22.1605, 88.8105, 1, author="user1", text="Boat needed at Gosaba jetty now")])
+    zoning.update(store)
+    rt = report("3", None, None, 2, reply_to="1", text="RT @user1: Gosaba embankment breached, 40 people on roofs")
+    copy = report("4", 22.16, 88.81, 2, text="PLEASE SHARE: Gosaba embankment breached, 40 people on roofs pls help!!")
+    store.upsert([rt, copy])
+    zoning.update(store)
+    inc = incident_of(store, "twitter:1")
+    assert incident_of(store, "twitter:3") == inc == incident_of(store, "twitter:4")
+    row = store.incidents_frame(ids=[inc]).iloc[0]
+    assert (row["reports"], row["echoes"], row["reporters"]) == (2, 2, 1)
+    assert row["evidence"][:2] == ["twitter:1", "twitter:2"]
+
+
+def test_coarse_unlocated_and_off_topic_reports_are_tallied_never_clustered(store_factory):
+    store = store_factory()
+    store.upsert([
+        report("1", 22.16, 88.81), report("2", 22.5, 88.4, radius=60_000.0), report("3", None, None, district=None),
+        report("4", 22.1601, 88.8101, category="not_humanitarian"),
+    ])  # fmt: skip
+    zoning.update(store)
+    assert incident_of(store, "twitter:2") is None and incident_of(store, "twitter:3") is None
+    assert incident_of(store, "twitter:4") is None
+    tallies = {(r.district_lgd if r.district_lgd == r.district_lgd else None, r.tier): r.reports
+               for r in store.report_tallies().itertuples()}  # fmt: skip
+    assert tallies == {(343, "point"): 1, (343, "coarse"): 1, (None, "unlocated"): 1, (343, "off_topic"): 1}
+
+
+@dataclass(frozen=True)
+class Fix:
+    time: datetime
+    lat: float
+    lon: float
+    wind_kt: float
+
+
+TRACK = (Fix(T0 - timedelta(hours=6), 21.0, 88.0, 90.0), Fix(T0, 22.1, 88.7, 85.0), Fix(T0 + timedelta(hours=6), 22.8, 88.6, 45.0))
+
+
+def test_zones_combine_incidents_alerts_and_wind_with_severity_districts_and_trend(store_factory):
+    store = store_factory()
+    store.upsert([report(str(k), 22.16 + k * 1e-4, 88.81, k * 0.2) for k in range(1, 6)], [make_alert()])
+    result = zoning.update(store, track=TRACK, now=T0 + timedelta(hours=1))
+    zones = store.zones_frame().set_index("zone_id")
+    assert result.zones == len(zones)
+    reports_zone = zones[zones["kind"] == "reports"].iloc[0]
+    assert reports_zone["reports"] == 5 and reports_zone["trend"] == "new"
+    assert 343 in reports_zone["districts"]  # Gosaba is in South 24 Parganas (LGD 343)
+    assert reports_zone.geometry.contains(__import__("shapely").Point(88.81, 22.1603))
+    parts = reports_zone["severity_parts"]
+    assert parts["warnings"] == 1.0  # inside the 64 kt swath
+    assert reports_zone["severity"] == pytest.approx(100 * sum(zoning.WEIGHTS[k] * v for k, v in parts.items()), abs=0.05)
+    alert = zones[zones["kind"] == "alert"].iloc[0]
+    assert alert["severity_parts"]["warnings"] >= 0.75  # CAP "Severe"
+    assert set(zones[zones["kind"] == "wind"].index) == {"wind-34kt", "wind-50kt", "wind-64kt"}
+    # twelve hours on with no new report: the same zone id, now receding
+    zid = reports_zone.name
+    store.upsert([report("99", 21.0, 87.0, 12)])
+    zoning.update(store, track=TRACK, now=T0 + timedelta(hours=13))
+    later = store.zones_frame().set_index("zone_id")
+    assert later.loc[zid, "trend"] == "receding"
+    assert later.loc["wind-64kt", "trend"] == "receding"  # the storm weakened below 64 kt
+
+
+def test_severity_grows_with_each_term():
+    base, _ = zoning.severity({}, 0, 0, 0, 0.0)
+    assert base == 0.0
+    assert zoning.severity({"rescue": 3}, 0, 0, 0, 0)[0] > zoning.severity({"power": 3}, 0, 0, 0, 0)[0] > 0
+    assert zoning.severity({}, 4, 0, 0, 0)[0] > zoning.severity({}, 1, 0, 0, 0)[0]
+    assert zoning.severity({}, 0, 1000, 0, 0)[0] == pytest.approx(15.0)
+    assert zoning.severity({}, 0, 0, 30, 0)[0] > zoning.severity({}, 0, 0, 3, 0)[0]
+    assert zoning.severity({"rescue": 100}, 4, 10**6, 1000, 1.0)[0] == pytest.approx(100.0, abs=0.1)
+
+
+def test_wind_radii_shrink_with_the_threshold_and_vanish_below_it():
+    r34, r50, r64 = (zoning.wind_radius_km(90.0, kt, 21.5) for kt in (34, 50, 64))
+    assert r34 > r50 > r64 > 0
+    assert 120 < r34 < 300  # the order of Amphan's observed 34 kt radius near landfall
+    assert zoning.wind_radius_km(40.0, 50, 21.5) == 0.0
+
+
+def test_unknown_status_or_incident_is_refused(store_factory):
+    store = store_factory()
+    store.upsert([report("1", 22.16, 88.81)])
+    zoning.update(store)
+    with pytest.raises(StoreError, match="not one of"):
+        store.set_incident_status(incident_of(store, "twitter:1"), "done")
+    with pytest.raises(StoreError, match="no incident"):
+        store.set_incident_status("inc-nope", "resolved")
