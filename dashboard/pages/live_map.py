@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import assets, data, mapview
-from dashboard.basemap import DEFAULT_BBOX, load_outlines
+from dashboard.basemap import Outlines, load_outlines
 from geo.errors import CrisismapError
 from geo.model import FEEDS, HumanitarianCategory
 from geo.settings import Settings
@@ -88,9 +88,8 @@ def _live_view(settings: Settings, filters: Filters) -> None:
     reports = _filtered(data.load_reports(url, as_of), filters, as_of)
     alerts = data.load_alerts(url, as_of)
     _metrics(reports, alerts, as_of)
-    layers = mapview.build_layers(
-        _outlines(), reports, alerts, bbox=_view_bbox(url), tile_url=settings.tile_url
-    )
+    bbox = _view_bbox(url)
+    layers = mapview.build_layers(_outlines(bbox), reports, alerts, bbox=bbox, tile_url=settings.tile_url)
     manifest = assets.load_manifest()
     for element in (layers.base, *layers.live):
         assets.localize(element, manifest, _asset_base_url())
@@ -164,17 +163,24 @@ def _tables(reports: pd.DataFrame) -> None:
         st.dataframe(reports[reports["lat"].notna()][columns].head(200), hide_index=True, width="stretch")
 
 
-@st.cache_resource(show_spinner=False)
-def _outlines():  # noqa: ANN202 - Outlines, cached once per process
-    return load_outlines(DEFAULT_BBOX)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _outlines(bbox: tuple[float, float, float, float]) -> Outlines:
+    """Outlines around the view (the bbox is rounded to whole degrees, so this rarely misses)."""
+    lon_min, lat_min, lon_max, lat_max = bbox
+    return load_outlines((lon_min - 2, lat_min - 2, lon_max + 2, lat_max + 2))
 
 
 def _view_bbox(store_url: str) -> tuple[float, float, float, float]:
     """The default view: every stored alert area and the newest located reports, else the Bay of Bengal."""
     alerts = data.load_alerts(store_url, None)
     reports = data.load_reports(store_url, None)
-    points = gpd.GeoSeries(gpd.points_from_xy(reports["lon"], reports["lat"]), crs="EPSG:4326")
-    return mapview.view_bbox([alerts.geometry, points[reports["lat"].notna().to_numpy()]])
+    located = reports[reports["lat"].notna()]
+    if len(located) > 20:  # geocoding outliers (a namesake abroad) must not zoom the map out to the world
+        lat_lo, lat_hi = located["lat"].quantile([0.05, 0.95])
+        lon_lo, lon_hi = located["lon"].quantile([0.05, 0.95])
+        located = located[located["lat"].between(lat_lo, lat_hi) & located["lon"].between(lon_lo, lon_hi)]
+    points = gpd.GeoSeries(gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326")
+    return mapview.view_bbox([alerts.geometry, points])
 
 
 def _asset_base_url() -> str:

@@ -165,3 +165,26 @@ def test_the_app_never_imports_streams_or_kafka() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]"
+
+
+def test_alert_history_survives_updates_and_cancels(store_factory: Callable[..., Store]) -> None:
+    """An alert later updated or cancelled was still in force before that happened."""
+    from dashboard.data import alerts_live_at
+
+    store = store_factory("history")
+    first = make_alert("H1", sent=_at(18, 0), expires=_at(22, 0))
+    ref = f"{first.sender},{first.identifier},{first.sent.isoformat()}"
+    update = make_alert("H2", msg_type="Update", references=(ref,), sent=_at(19, 0), expires=_at(22, 0))
+    ref2 = f"{update.sender},{update.identifier},{update.sent.isoformat()}"
+    cancel = make_alert("H3", msg_type="Cancel", references=(ref2,), sent=_at(20, 0), expires=_at(22, 0))
+    store.upsert([], [first, update, cancel])
+    frame = store.alerts_frame()
+
+    def live(day: int, hour: int) -> list[str]:
+        return sorted(alerts_live_at(frame, _at(day, hour))["identifier"])
+
+    assert live(17, 12) == []
+    assert live(18, 12) == ["H1"]
+    assert live(19, 12) == ["H2"]
+    assert live(20, 12) == []
+    assert live(20, 12) == sorted(store.alerts_frame(live_at=_at(20, 12))["identifier"])  # agrees with the store now
