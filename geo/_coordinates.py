@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 _MAX_TEXT = 100_000
+_DIGIT = re.compile(r"\d")
+_SIX_DIGITS = re.compile(r"\d{3}\s?\d{3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ _PIN = re.compile(r"(?<![\d/\-:+₹$])(?<!\d[.,])([1-9]\d{2})\s?(\d{3})(?!\d|[.,
 _PIN_CUE = re.compile(r"(?:pin|pincode|pin code|postal code|zip|post)\s*(?:code|no\.?|number)?\s*[:\-#.]?\s*$", re.I)
 _MONEY_CUE = re.compile(r"(?:rs\.?|inr|₹|\$|usd|rupees|tk|amount|price|cost)\s*$", re.I)
 _DIGIPIN = re.compile(r"(?<![A-Za-z0-9])([2-9CFJKLMPT]{3})[- ]([2-9CFJKLMPT]{3})[- ]([2-9CFJKLMPT]{4})(?![A-Za-z0-9])", re.I)
+_DIGIPIN_HINT = re.compile(r"[2-9CFJKLMPT]{3}[- ]?[2-9CFJKLMPT]{3}|digipin", re.I)
 _DIGIPIN_CUE = re.compile(r"digipin\s*[:\-#]?\s*([2-9CFJKLMPT]{10})(?![A-Za-z0-9])", re.I)
 
 
@@ -106,7 +109,7 @@ def _component(m: re.Match[str]) -> tuple[float, str | None, bool, str] | None:
 def find_coordinates(text: str) -> list[Found]:
     """Coordinate pairs written as decimals, degrees-minutes-seconds, hemispheres or lat/long labels."""
     text = text[:_MAX_TEXT]
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return []
     out = find_map_links(text)
     taken = [(f.start, f.end) for f in out]
@@ -142,7 +145,7 @@ def find_coordinates(text: str) -> list[Found]:
 def find_pins(text: str, known: dict[int, tuple[float, float]] | None) -> list[Found]:
     """Six-digit Indian PIN codes that exist (known = PIN -> centroid); a 'PIN' cue raises confidence."""
     text = text[:_MAX_TEXT]
-    if not known or sum(ch.isdigit() for ch in text) < 6:
+    if not known or not _SIX_DIGITS.search(text):
         return []
     out = []
     for m in _PIN.finditer(text):
@@ -174,6 +177,8 @@ def decode_digipin(code: str) -> tuple[float, float] | None:
 
 def find_digipins(text: str) -> list[Found]:
     text = text[:_MAX_TEXT]
+    if not _DIGIPIN_HINT.search(text):
+        return []
     out = []
     for rx in (_DIGIPIN, _DIGIPIN_CUE):
         for m in rx.finditer(text):

@@ -111,6 +111,8 @@ def _state_aliases(name: str) -> list[str]:
     out = [name.replace(" and ", " & "), name.replace(" & ", " and ")]
     if name == "Odisha":
         out.append("Orissa")
+    if name == "Jammu and Kashmir":
+        out.append("Kashmir")
     if name.startswith("The "):
         out.append(name[4:])
     return [a for a in dict.fromkeys(out) if a != name]
@@ -176,14 +178,25 @@ def _state_key(s: str) -> str:
     return re.sub(r"[^a-z]", "", s)
 
 
-def _keep_alt(name: str, main: str) -> bool:
+def _keep_alt(name: str, main: str, pop: float) -> bool:
+    """Alternate names worth matching: Indic spellings, and Latin ones of towns people write about.
+
+    GeoNames lists foreign-language forms (Russian "Pets" for Pécs, "Africa" for Mahdia); in English
+    text those are noise, so a Latin alternate is kept only for places of 15,000 people or more and
+    only if it is not an ordinary word.
+    """
     if len(name) < 3 or not _KEEP_SCRIPT.match(name):
         return False
     if is_indic(name):
         return True
     if name.isupper() and len(name) <= 5:  # codes (airports, abbreviations) are not names people write
         return False
-    return name[:1].isupper() and any(ch.isalpha() for ch in name)
+    if pop < 15_000 or not (name[:1].isupper() and any(ch.isalpha() for ch in name)):
+        return False
+    from geo._common_words import commonness
+
+    key = name_key(name)
+    return key == name_key(main) or math.log10(pop + 1) >= commonness(key) + 1.0
 
 
 def _add_geonames(t: Table, india_points: Any) -> None:
@@ -204,7 +217,7 @@ def _add_geonames(t: Table, india_points: Any) -> None:
         kind = "city" if pop >= 100_000 else "town" if pop >= 10_000 else "village"
         radius = 1500.0 + 4000.0 * math.log10(max(pop, 1000) / 1000)
         state, district = admin.get((round(lat, 3), round(lon, 3)), (None, None))
-        aliases = [a for a in c.get("alternatenames", []) if _keep_alt(a, c["name"])]
+        aliases = [a for a in c.get("alternatenames", []) if _keep_alt(a, c["name"], pop)]
         t.add(gid=f"geonames:{c['geonameid']}", name=c["name"], lat=lat, lon=lon, kind=kind, radius_m=radius,
               pop=pop, cc=cc, state=state, district=district, aliases=aliases[:40])
     capitals = {(co["iso"], co.get("capital")): None for co in countries.values()}
@@ -233,6 +246,9 @@ def _add_geonames(t: Table, india_points: Any) -> None:
             t.add(gid=f"geonames:{st['geonameid']}", name=st["name"], lat=lat, lon=lon, kind="state",
                   radius_m=250_000.0, pop=sum(p for _, _, p in pts), cc="US", state=st["name"])
     _add_admin_areas(t, india_points)
+    for code, co in json.loads((base / "continents.json").read_text(encoding="utf-8")).items():
+        t.add(gid=f"continent:{code}", name=co["name"], lat=float(co["lat"]), lon=float(co["lng"]), kind="country",
+              radius_m=3_000_000.0, pop=float(co.get("population") or 1e8), cc="")
 
 
 _ADMIN_ROWS: list[tuple[float, float, str, str, str, str]] = []
@@ -266,12 +282,12 @@ def _add_admin_areas(t: Table, india_points: Any) -> None:
         if n1 and n2:
             a2[(cc, n1, n2)].append((lat, lon, 1.0))
     for (cc, n1), pts in a1.items():
-        if len(pts) >= 3 and not n1.isdigit():
+        if not n1.isdigit():
             lat, lon = _median(pts)
             t.add(gid=f"admin1:{cc}:{n1}", name=n1, lat=lat, lon=lon, kind="state", radius_m=_spread(pts, 20_000),
                   pop=20_000.0 * len(pts), cc=cc, state=n1, aliases=_admin_aliases(n1))
     for (cc, n1, n2), pts in a2.items():
-        if len(pts) >= 2 and not n2.isdigit():
+        if not n2.isdigit():
             lat, lon = _median(pts)
             t.add(gid=f"admin2:{cc}:{n1}:{n2}", name=n2, lat=lat, lon=lon, kind="district",
                   radius_m=_spread(pts, 8_000), pop=10_000.0 * len(pts), cc=cc, state=n1, district=n2,
@@ -279,9 +295,12 @@ def _add_admin_areas(t: Table, india_points: Any) -> None:
 
 
 def _admin_aliases(name: str) -> list[str]:
+    from geo._common_words import commonness
+
     for suffix in (" County", " Province", " District", " Parish", " Region", " Department", " Prefecture"):
         if name.endswith(suffix) and len(name) > len(suffix) + 3:
-            return [name[: -len(suffix)]] if suffix != " County" else []
+            short = name[: -len(suffix)]
+            return [short] if suffix != " County" and not commonness(name_key(short)) else []
     return []
 
 
@@ -323,6 +342,14 @@ def _assign_india_admin(t: Table) -> None:
             c["state"][i], c["district"][i], c["state_lgd"][i], c["district_lgd"][i] = st, di, sl, dl
 
 
+def _key_commonness(key: str, commonness: Any) -> float:
+    """Zipf frequency of a name as ordinary words; a phrase counts only if every word is common."""
+    if " " not in key:
+        return commonness(key)
+    zs = [commonness(w) for w in key.split(" ")]
+    return max(0.0, min(zs) - 0.5) if all(zs) else 0.0
+
+
 def freeze(t: Table, commonness: Any) -> dict[str, Any]:
     c = t.cols
     n = len(t.names)
@@ -345,10 +372,16 @@ def freeze(t: Table, commonness: Any) -> dict[str, Any]:
                 index[k].append(i)
     frozen_index: dict[str, tuple[int, ...]] = {}
     common: dict[str, float] = {}
+    pop = cols["pop"]
     for k, ids in index.items():
         ids.sort(key=lambda j: -prior[j])
+        z = _key_commonness(k, commonness)
+        # A name that is an ordinary word is kept only for places far more notable than the word is
+        # common ("Mobile" is out, "Houston" is in): the rest could never be accepted, so drop them.
+        ids = [j for j in ids if not z or math.log10(pop[j] + 1) >= z + 1.0 or KINDS[cols["kind"][j]] == "country"]
+        if not ids:
+            continue
         frozen_index[k] = tuple(ids[:MAX_CANDIDATES])
-        z = commonness(k)
         if z > 0:
             common[k] = z
     prefixes = {" ".join(k.split(" ")[:n]) for k in frozen_index if " " in k for n in range(1, k.count(" ") + 1)}

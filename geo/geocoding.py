@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from geo._abbreviations import AFTER_PLACE, ANYWHERE
 from geo._coordinates import find_coordinates, find_digipins, find_pins
 from geo._text import fold, is_indic, name_key, tokenize
 from geo.gazetteer import Gazetteer
 from geo.model import Location
 
+Mention = tuple[int, int, str, tuple[int, ...], bool]  # start, end, key, candidate ids, event hashtag
 _MAX_MENTIONS = 500  # per text: a megabyte of place names is not a report about 20,000 places
 _KINDS = ("coordinates", "pin", "village", "town", "city", "district", "state", "country", "road", "landmark")
 _ADMIN_KINDS = frozenset({5, 6, 7})  # district, state, country
@@ -32,6 +35,12 @@ _NOT_PLACE_BEFORE = frozenset({
     "saint", "prof", "captain", "officer", "sgt", "gen", "president", "minister", "senator", "governor", "cm", "pm",
 })
 _NOT_PLACE_AFTER = frozenset({"university", "times", "post", "chronicle", "herald", "tribune", "news", "airport"})
+_STORM_WORDS = frozenset({"hurricane", "cyclone", "storm", "typhoon", "tropical", "depression", "cyclonic"})
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+_HAS_UPPER2 = re.compile(r"[A-Z].?[A-Z&]")
+_ABBR_ANY = re.compile(r"(?<![\w.&$])(" + "|".join(sorted(map(re.escape, ANYWHERE), key=len, reverse=True)) + r")(?![\w&$]|\.\w)")
+_ABBR_AFTER = re.compile(r"(?<=[a-z], )(" + "|".join(map(re.escape, AFTER_PLACE)) + r")(?![\w&])")
 _DIRS = {"n": 0, "north": 0, "nne": 22.5, "ne": 45, "northeast": 45, "north-east": 45, "ene": 67.5,
          "e": 90, "east": 90, "ese": 112.5, "se": 135, "southeast": 135, "south-east": 135, "sse": 157.5,
          "s": 180, "south": 180, "ssw": 202.5, "sw": 225, "southwest": 225, "south-west": 225, "wsw": 247.5,
@@ -63,6 +72,11 @@ class Geocoder:
         self._cc, self._state, self._district = c["cc"], c["state"], c["district"]
         self._slgd, self._dlgd = c["state_lgd"].tolist(), c["district_lgd"].tolist()
         self._hint_cache: dict[str, tuple[str | None, str | None]] = {}
+        self._abbr_ids: dict[str, tuple[int, ...]] = {}
+        for abbr, (name, country) in {**ANYWHERE, **AFTER_PLACE}.items():
+            ids = tuple(k for k in gazetteer.index.get(name_key(name), ()) if self._cc[k] == country)
+            if ids:
+                self._abbr_ids[abbr] = ids
 
     @classmethod
     def load(cls, region: str = "IN") -> Geocoder:
@@ -100,17 +114,47 @@ class Geocoder:
         text = text[:100_000]
         explicit = self._explicit(text)
         taken = [(loc.start or 0, loc.end or 0) for loc in explicit]
-        mentions = self._mentions(text, taken)[:_MAX_MENTIONS]
+        abbrev = self._abbreviations(text, taken)
+        mentions = self._mentions(text, [*taken, *((m[0], m[1]) for m in abbrev)])
+        if abbrev:
+            mentions = sorted([*mentions, *abbrev])
+        mentions = mentions[:_MAX_MENTIONS]
         if not mentions:
             return tuple(explicit)
         chosen = self._resolve(mentions, hint)
-        located = [self._location(text, m, i, conf) for m, (i, conf) in zip(mentions, chosen, strict=True)]
+        # Event hashtags (#KeralaFloods) tell the region, not where the post is: they help resolve
+        # the other names and are reported only when the text names no other place.
+        keep = [n for n, m in enumerate(mentions) if not m[4]]
+        if not keep and not explicit:
+            keep = list(range(len(mentions)))
+        located = []
+        for n in keep:
+            loc = self._location(text, mentions[n], *chosen[n])
+            start = loc.start or 0
+            if mentions[n][4]:
+                loc = replace(loc, confidence=round(loc.confidence * 0.6, 3), method="hashtag")
+            elif _NEAR.search(text, max(0, start - 20), start):
+                loc = replace(loc, radius_m=loc.radius_m + 3_000.0, method="gazetteer:near")
+            located.append(loc)
         derived = self._relative(text, located)
         ordered = sorted([*explicit, *located], key=lambda loc: (loc.start or 0, -(loc.end or 0)))
-        return (*ordered, *derived)  # derived ones (relative, near, between) after the places they build on
+        return (*ordered, *derived)  # derived ones (relative, between) after the places they build on
+
+    def _abbreviations(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        if not _HAS_UPPER2.search(text):
+            return []
+        out: list[Mention] = []
+        for rx, table in ((_ABBR_ANY, ANYWHERE), (_ABBR_AFTER, AFTER_PLACE)):
+            for m in rx.finditer(text):
+                if rx is _ABBR_ANY and _shouting(text):
+                    break
+                ids = self._abbr_ids.get(m.group(1))
+                if ids and not _overlaps(m.start(1), m.end(1), taken):
+                    out.append((m.start(1), m.end(1), name_key(table[m.group(1)][0]), ids, False))
+        return out
 
     def _explicit(self, text: str) -> list[Location]:
-        if not any(ch.isdigit() for ch in text[:100_000]):
+        if not _DIGIT.search(text):
             return []
         found = find_coordinates(text)
         found += [f for f in find_digipins(text) if not _overlaps(f.start, f.end, found)]
@@ -130,17 +174,18 @@ class Geocoder:
                                 state_lgd=sl, district_lgd=dl))
         return out
 
-    def _mentions(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[int, ...]]]:
-        """(start, end, key, candidate ids) of each accepted place name, longest match first."""
+    def _mentions(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        """(start, end, key, candidate ids, is-event-hashtag) of each accepted place name, longest first."""
         toks = tokenize(text)
         if not toks:
             return []
         blocked = [*taken, *((m.start(), m.end()) for m in _URL.finditer(text))] if ("/" in text or "@" in text or taken) else taken
         index, prefixes, maxn = self.gaz.index, self.gaz.prefixes, self.gaz.max_tokens
-        out = []
+        storms = {toks[k][0] for k in range(1, len(toks)) if toks[k - 1][0] in _STORM_WORDS}
+        out: list[Mention] = []
         i, n = 0, len(toks)
         while i < n:
-            form, start, _, cap = toks[i]
+            form, start, _, cap, ts, te = toks[i]
             if blocked and _overlaps(start, start + 1, blocked):
                 i += 1
                 continue
@@ -148,7 +193,7 @@ class Geocoder:
             key = form
             for j in range(i, min(n, i + maxn)):
                 if j > i:
-                    if toks[j][1] - toks[j - 1][2] > 2 or text[toks[j - 1][2]:toks[j][1]].strip(" -'.") != "":
+                    if toks[j][1] - toks[j - 1][2] > 2 or text[toks[j - 1][2]:toks[j][1]].strip(" -'.’") != "":
                         break  # names do not run across punctuation other than - ' .
                     key = key + " " + toks[j][0]
                 ids = index.get(key)
@@ -158,19 +203,20 @@ class Geocoder:
                     break
             if best is not None:
                 j, key, ids = best
-                if self._accept(text, toks, i, j, key, ids):
-                    out.append((start, toks[j][2], key, ids))
+                if key not in storms and self._accept(text, toks, i, j, key, ids):
+                    end = toks[j][2]
+                    out.append((start, end, key, ids, ts >= 0 and (start != ts or end != te)))
                     i = j + 1
                     continue
             elif not form.isascii() and is_indic(form):
                 hit = self._indic_stem(form)
                 if hit is not None:
-                    out.append((start, toks[i][2], *hit))
-            elif start > 0 and text[start - 1] == "#" and len(form) >= 6:
+                    out.append((start, toks[i][2], *hit, False))
+            elif start == ts and len(form) >= 6 and form.isalpha():
                 hit = self._hashtag(form)
                 if hit is not None:
                     klen, key, ids = hit
-                    out.append((start, start + klen, key, ids))
+                    out.append((start, start + klen, key, ids, klen < len(form)))
             i += 1
         return out
 
@@ -194,24 +240,26 @@ class Geocoder:
 
     def _accept(self, text: str, toks: list[Any], i: int, j: int, key: str, ids: tuple[int, ...]) -> bool:
         top = ids[0]
-        major = self._kind[top] in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
-        cap = toks[i][3]
-        latin = not is_indic(key)
+        kind = self._kind[top]
+        major = kind in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
         if i > 0 and toks[i - 1][0] in _NOT_PLACE_BEFORE:
             return False
         if j + 1 < len(toks) and toks[j + 1][0] in _NOT_PLACE_AFTER and toks[j + 1][3]:
             return False
-        if latin and not cap and not (major and key not in self.gaz.common):
+        start = toks[i][1]
+        if start > 0 and text[start - 1] == "@":
             return False
-        if latin and toks[i][1] > 0 and text[toks[i][1] - 1] == "@":
-            return False
-        if not self._plausible_word(key, ids) or (not cap and key in self.gaz.common):
-            return False
-        if key in self.gaz.common:
-            if latin and key.isalpha() and text[toks[i][1]:toks[j][2]].isupper() and len(key) <= 4:
-                return False
         if len(key) <= 3 and not major:
             return False
+        if not self._plausible_word(key, ids):
+            return False
+        if is_indic(key):
+            return True
+        common = key in self.gaz.common
+        if not toks[i][3]:  # lower case: only well-known places, and ordinary words only for countries/states
+            return major and (not common or kind == 7)
+        if i == j and len(key) <= 5 and text[start:toks[j][2]].isupper():
+            return kind in _ADMIN_KINDS or self._pop[top] >= 1_000_000  # "ADRA", "DEMA": acronyms
         return True
 
     def _plausible_word(self, key: str, ids: tuple[int, ...]) -> bool:
@@ -242,7 +290,7 @@ class Geocoder:
         region = self.region
         cc, state, prior = self._cc, self._state, self._prior
         base: list[list[tuple[float, int]]] = []
-        for _, _, _, ids in mentions:
+        for _, _, _, ids, _ in mentions:
             scored = []
             for k in ids:
                 s = prior[k]
@@ -290,8 +338,8 @@ class Geocoder:
             result.append((k1, round(0.5 + 0.45 * math.tanh(margin), 3)))
         return result
 
-    def _location(self, text: str, m: tuple[int, int, str, tuple[int, ...]], k: int, conf: float) -> Location:
-        start, end, _, _ = m
+    def _location(self, text: str, m: Mention, k: int, conf: float) -> Location:
+        start, end = m[0], m[1]
         cc = self._cc[k]
         return Location(
             lat=self._lat[k], lon=self._lon[k], radius_m=float(self._radius[k]), kind=_KINDS[self._kind[k]],
@@ -316,10 +364,6 @@ class Geocoder:
                     out.append(_derived(loc, lat, lon, max(loc.radius_m, 250.0 * dist), f"relative:{dist:g}km@{bearing:g}",
                                         text, s0, loc.end or start, self))
                 continue
-            if _NEAR.search(before):
-                nm = _NEAR.search(before)
-                s0 = start - len(before) + nm.start()
-                out.append(_derived(loc, loc.lat, loc.lon, loc.radius_m + 3_000.0, "near", text, s0, loc.end or start, self))
             if n + 1 < len(located) and _BETWEEN.search(before):
                 nxt = located[n + 1]
                 if _AND.match(text[loc.end or 0: nxt.start or 0]):
@@ -338,6 +382,12 @@ def _derived(anchor: Location, lat: float, lon: float, radius: float, method: st
                     name=text[start:end], method=method, confidence=round(anchor.confidence * 0.9, 3),
                     text=text[start:end], start=start, end=end, gazetteer_id=anchor.gazetteer_id, state=st,
                     district=di, state_lgd=sl, district_lgd=dl)
+
+
+def _shouting(text: str) -> bool:
+    """Mostly capitals: then "US" is as likely the pronoun as the country."""
+    letters = _LETTERS.findall(text)
+    return sum(w.isupper() for w in letters) > 0.5 * len(letters)
 
 
 def _overlaps(start: int, end: int, spans: Any) -> bool:

@@ -1,0 +1,74 @@
+"""Geocoder accuracy and speed, side by side with geotext + GeoNames, on IDRISI-D crisis tweets.
+
+Run: ``.venv/bin/python benchmarks/bench_geocode.py [GOLD.jsonl ...]`` (default: ../shared/data/idrisi/lmd).
+Prints one table: mention P/R/F1, share placed in the gold bbox (+5 km), median error, posts/s of the
+command-line run (load included), in-process posts/s on one core, gazetteer load time and peak memory.
+The geotext baseline needs ``pip install geotext`` (not a project dependency).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+EVAL = SHARED / "tools" / "eval_geocode.py"
+SOUTH_ASIA = ("pakistan_earthquake_2019", "srilanka_floods_2017")
+
+
+def _eval(files: list[str], *args: str) -> dict:
+    out = subprocess.run([sys.executable, str(EVAL), *files, *args], capture_output=True, text=True, check=False)
+    lines = out.stdout.strip().splitlines()
+    if out.returncode != 0 or len(lines) < 2:
+        return {"error": (out.stdout + out.stderr)[-300:]}
+    res = json.loads(lines[-2])
+    res["posts_per_s"] = float(lines[-1].split("posts_per_s=")[1])
+    return res
+
+
+def _in_process(files: list[str]) -> dict:
+    code = (
+        "import sys, time, json, resource; sys.path.insert(0, %r)\n"
+        "from eval_geocode import load_gold\n"
+        "t = time.perf_counter()\n"
+        "from geo.geocoding import Geocoder\n"
+        "g = Geocoder.load('IN'); load = time.perf_counter() - t\n"
+        "texts = [x['text'] for x in load_gold(%r)] * 5\n"
+        "g.locate_batch(texts[:200])\n"
+        "t = time.perf_counter(); g.locate_batch(texts); dt = time.perf_counter() - t\n"
+        "print(json.dumps({'load_s': load, 'posts_per_s_core': len(texts) / dt,"
+        " 'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    ) % (str(EVAL.parent), files)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    files = sys.argv[1:] or sorted(glob.glob(str(SHARED / "data" / "idrisi" / "lmd" / "*.jsonl")))
+    cmd = f"{ROOT / '.venv' / 'bin' / 'crisismap'} geocode"
+    south = [f for f in files if Path(f).stem in SOUTH_ASIA]
+    rows = [("crisismap, all", _eval(files, "--cmd", cmd)), ("geotext, all", _eval(files, "--baseline", "geotext"))]
+    if south:
+        rows += [("crisismap, South Asia", _eval(south, "--cmd", cmd)),
+                 ("geotext, South Asia", _eval(south, "--baseline", "geotext"))]
+    print(f"{'run':24} {'gold':>5} {'P':>6} {'R':>6} {'F1':>6} {'placed':>7} {'acc161':>7} {'med km':>8} {'posts/s':>8}")
+    for name, r in rows:
+        if "error" in r:
+            print(f"{name:24} error: {r['error']}")
+            continue
+        print(f"{name:24} {r['gold']:>5} {r['P']:>6.3f} {r['R']:>6.3f} {r['F1']:>6.3f} {r['placed']:>7.3f} "
+              f"{r['acc161']:>7.3f} {r['median_km']:>8.1f} {r['posts_per_s']:>8.0f}")
+    speed = _in_process(files)
+    print(f"in-process, one core: {speed['posts_per_s_core']:.0f} posts/s; gazetteer load {speed['load_s']:.2f} s; "
+          f"peak memory {speed['peak_rss_mib']:.0f} MiB (cpus here: {os.cpu_count()})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Gazetteer build quality, user places, and the boundaries it relies on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geo import boundaries
+from geo.errors import GeocodeError
+from geo.gazetteer import Gazetteer, UserPlace, add_user_places, parse_places, read_user_places
+from geo.geocoding import Geocoder
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def test_districts_frame() -> None:
+    frame = boundaries.districts()
+    assert list(frame.columns) == ["district", "district_lgd", "state", "state_lgd", "geometry"]
+    assert frame.crs.to_epsg() == 4326
+    assert len(frame) > 700 and frame["district_lgd"].is_unique
+    assert boundaries.district_by_lgd(342)["district"] == "Kolkata"
+    assert boundaries.district_by_lgd(999_999) is None
+
+
+def test_post_office_points_lie_in_their_district(gaz: Gazetteer) -> None:
+    """India Post points that fall outside the office's state are dropped or replaced (Hingalganj)."""
+    ids = [i for i in gaz.lookup("Hingalganj") if gaz.cols["cc"][i] == "IN"]
+    assert ids
+    for i in ids:
+        assert boundaries.reverse(gaz.cols["lat"][i], gaz.cols["lon"][i])[3] == gaz.cols["district_lgd"][i]
+    po = [i for i, g in enumerate(gaz.cols["gid"]) if g.startswith("po:")]
+    sample = np.random.default_rng(3).choice(po, 300, replace=False)
+    admin = boundaries.reverse_many(gaz.cols["lat"][sample], gaz.cols["lon"][sample])
+    agree = sum(a[3] == gaz.cols["district_lgd"][i] for a, i in zip(admin, sample, strict=True))
+    assert agree == len(sample)
+
+
+def test_names_in_scripts_and_variants(gaz: Gazetteer) -> None:
+    for name in ("Kolkata", "Calcutta", "কলকাতা", "Orissa", "Howrah", "Bhubaneswar"):
+        assert gaz.lookup(name), name
+
+
+def test_parse_csv_and_geojson(tmp_path: Path) -> None:
+    csv_file = tmp_path / "shelters.csv"
+    csv_file.write_text("name,lat,lon,kind,aliases\nSagar Island Cyclone Shelter 7,21.65,88.07,landmark,Shelter 7|SICS7\n")
+    places = parse_places(csv_file)
+    assert places == [UserPlace("Sagar Island Cyclone Shelter 7", 21.65, 88.07, "landmark", 200.0, ("Shelter 7", "SICS7"))]
+    gj = tmp_path / "h.geojson"
+    gj.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [85.83, 20.29]},
+         "properties": {"name": "Capital Hospital", "amenity": "hospital"}}]}))
+    assert parse_places(gj)[0].lat == 20.29 and parse_places(gj)[0].lon == 85.83
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [("name,lat,lon\nX,95,10\n", "outside the Earth"), ("title,foo\nX,1\n", "needs columns"),
+     ("name,lat,lon\nX,abc,10\n", "not numbers"), ("", "no rows")],
+)
+def test_bad_place_files_say_what_to_fix(tmp_path: Path, content: str, fragment: str) -> None:
+    f = tmp_path / "p.csv"
+    f.write_text(content)
+    with pytest.raises(GeocodeError, match=fragment):
+        parse_places(f)
+
+
+def test_user_places_merge_and_are_found(tmp_path: Path, gaz: Gazetteer) -> None:
+    store = tmp_path / "user.jsonl"
+    place = UserPlace("Gosaba Relief Shelter", 22.165, 88.807, "landmark", 150.0)
+    assert add_user_places([place], store) == 1
+    assert add_user_places([place], store) == 1  # same place twice is one place
+    geocoder = Geocoder(gaz.with_places(read_user_places(store)))
+    locs = geocoder.locate_batch(["20 people stuck at Gosaba Relief Shelter, need boats"])[0]
+    hit = next(loc for loc in locs if loc.text == "Gosaba Relief Shelter")
+    assert hit.kind == "landmark" and hit.radius_m == 150.0
+    assert hit.district_lgd == 343 and hit.gazetteer_id.startswith("user:")
