@@ -233,7 +233,8 @@ class IngestWorker:
         idle_exit_s: float | None = None,
         on_batch: Callable[[IngestStats], None] | None = None,
     ) -> IngestStats:
-        """Consume until ``should_stop()`` or, with ``idle_exit_s``, until no record came for that long."""
+        """Consume until ``should_stop()`` or, with ``idle_exit_s``, until no record came for that long
+        after the worker got its partitions (joining a group after a crash can take a session timeout)."""
         from geo.errors import StoreError
 
         self._connect()
@@ -243,7 +244,9 @@ class IngestWorker:
                 polled = self._consumer.poll(timeout_ms=500, max_records=self.settings.ingest_batch_size)
                 records = [r for batch in polled.values() for r in batch]
                 if not records:
-                    if idle_exit_s is not None and time.monotonic() - last_record > idle_exit_s:
+                    if not self._consumer.assignment():  # still joining the group: not idle yet
+                        last_record = time.monotonic()
+                    elif idle_exit_s is not None and time.monotonic() - last_record > idle_exit_s:
                         break
                     continue
                 last_record = time.monotonic()
