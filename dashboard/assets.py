@@ -10,6 +10,7 @@ points every folium element of a map at those local URLs instead of its CDN.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import shutil
 import subprocess
@@ -55,12 +56,14 @@ class AssetManifest:
     js: dict[str, str]
     css: dict[str, str]
     drop: frozenset[str]
+    digest: str = ""  # sha256 of assets.toml: a changed manifest means a new fetch
 
 
 def load_manifest(path: Path = MANIFEST) -> AssetManifest:
     """Read and check ``assets.toml``: every mapped file must belong to a listed package."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         msg = f"cannot read the asset manifest {path}: {exc}"
         raise AssetError(msg) from None
@@ -73,6 +76,7 @@ def load_manifest(path: Path = MANIFEST) -> AssetManifest:
         js=dict(data.get("js", {})),
         css=dict(data.get("css", {})),
         drop=frozenset(data.get("drop", {}).get("names", [])),
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     dirs = {p.dir for p in packages}
     for local in [*manifest.js.values(), *manifest.css.values()]:
@@ -96,7 +100,7 @@ def fetch_assets(manifest: AssetManifest, dest: Path = VENDOR_DIR, npm: str = "n
         raise AssetError(msg)
     dest.parent.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
-    stamp: dict[str, Any] = {"packages": {}}
+    stamp: dict[str, Any] = {"manifest_sha256": manifest.digest, "packages": {}}
     with tempfile.TemporaryDirectory(prefix="crisismap-assets-") as tmp:
         staging = Path(tmp) / "vendor"
         for pkg in manifest.packages:
@@ -172,6 +176,8 @@ def assets_fetched(manifest: AssetManifest, dest: Path = VENDOR_DIR) -> bool:
         stamp = json.loads((dest / STAMP_NAME).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return False
+    if stamp.get("manifest_sha256") != manifest.digest:
+        return False
     have = stamp.get("packages", {})
     return all(have.get(p.name, {}).get("version") == p.version for p in manifest.packages)
 
@@ -220,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         manifest = load_manifest()
         if not force and assets_fetched(manifest):
+            (VENDOR_DIR / STAMP_NAME).touch()  # newer than its prerequisites, for make
             print(f"dashboard assets: up to date in {VENDOR_DIR}")
             return 0
         for line in fetch_assets(manifest):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -86,6 +87,8 @@ def test_fetch_unpacks_only_listed_regular_files_inside_the_package(tmp_path: Pa
     assert assets.assets_fetched(manifest, dest)
     newer = _manifest(assets.NpmPackage("lib", "1.2.4", "lib", ("dist/*.js", "dist/*.css")))
     assert not assets.assets_fetched(newer, dest)
+    edited = dataclasses.replace(manifest, digest="another manifest")
+    assert not assets.assets_fetched(edited, dest)
 
 
 def test_failed_fetch_keeps_the_previous_assets(tmp_path: Path, fake_npm: str) -> None:
