@@ -107,12 +107,19 @@ def _district_aliases(name: str) -> list[str]:
     return [a for a in dict.fromkeys(out) if a != name]
 
 
+#: Official or former names of first-level units that the sources lack (short and curated).
+EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
+    "Odisha": ("Orissa",),
+    "Jammu and Kashmir": ("Kashmir",),
+    "Azad Kashmir": ("Azad Jammu and Kashmir", "Azad Jammu & Kashmir", "Azad Kashmir", "Kashmir"),
+    "Khyber Pakhtunkhwa": ("North-West Frontier Province", "NWFP", "Khyber-Pakhtunkhwa"),
+    "Puducherry": ("Pondicherry",),
+    "Uttarakhand": ("Uttaranchal",),
+}
+
+
 def _state_aliases(name: str) -> list[str]:
-    out = [name.replace(" and ", " & "), name.replace(" & ", " and ")]
-    if name == "Odisha":
-        out.append("Orissa")
-    if name == "Jammu and Kashmir":
-        out.append("Kashmir")
+    out = [name.replace(" and ", " & "), name.replace(" & ", " and "), *EXTRA_ALIASES.get(name, ())]
     if name.startswith("The "):
         out.append(name[4:])
     return [a for a in dict.fromkeys(out) if a != name]
@@ -285,7 +292,8 @@ def _add_admin_areas(t: Table, india_points: Any) -> None:
         if not n1.isdigit():
             lat, lon = _median(pts)
             t.add(gid=f"admin1:{cc}:{n1}", name=n1, lat=lat, lon=lon, kind="state", radius_m=_spread(pts, 20_000),
-                  pop=20_000.0 * len(pts), cc=cc, state=n1, aliases=_admin_aliases(n1))
+                  pop=20_000.0 * len(pts), cc=cc, state=n1,
+                  aliases=[*_admin_aliases(n1), *EXTRA_ALIASES.get(n1, ())])
     for (cc, n1, n2), pts in a2.items():
         if not n2.isdigit():
             lat, lon = _median(pts)
@@ -347,7 +355,7 @@ def _key_commonness(key: str, commonness: Any) -> float:
     if " " not in key:
         return commonness(key)
     zs = [commonness(w) for w in key.split(" ")]
-    return max(0.0, min(zs) - 0.5) if all(zs) else 0.0
+    return max(0.0, min(zs) - 1.0) if all(zs) else 0.0
 
 
 def freeze(t: Table, commonness: Any) -> dict[str, Any]:
@@ -362,6 +370,7 @@ def freeze(t: Table, commonness: Any) -> dict[str, Any]:
     }
     prior = np.log10(cols["pop"] + 10.0) + np.asarray([_KIND_BONUS[KINDS[k]] for k in cols["kind"]])
     cols["prior"] = prior.astype(np.float32)
+    cols["main"] = [name_key(nm) for nm in c["name"]]
     index: dict[str, list[int]] = defaultdict(list)
     for i in range(n):
         seen = set()

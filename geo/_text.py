@@ -67,7 +67,8 @@ def tokenize(text: str) -> list[Token]:
                 continue
         first = word[0]
         form = low[start:end] if same and word.isascii() else fold(word)
-        append((form, start, end, first.isupper() or not first.isalpha() or (not first.isascii() and not first.islower()), ts, te))
+        cap = ts >= 0 or first.isupper() or not first.isalpha() or (not first.isascii() and not first.islower())
+        append((form, start, end, cap, ts, te))  # a hashtag counts as capitalised: it was tagged on purpose
     return tokens
 
 

@@ -24,7 +24,7 @@ from geo._text import name_key
 from geo.errors import GeocodeError
 
 #: Bump when the build changes: a stale cache is rebuilt, never misread.
-BUILD_VERSION = "10"
+BUILD_VERSION = "12"
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -109,7 +109,7 @@ class Gazetteer:
             row = {"lat": p.lat, "lon": p.lon, "kind": KIND_CODE.get(p.kind, KIND_CODE["landmark"]),
                    "radius": p.radius_m, "pop": 1e5, "state_lgd": sl or 0, "district_lgd": dl or 0,
                    "gid": f"user:{_place_id(p)}", "name": p.name, "cc": "IN" if st else "", "state": st,
-                   "district": di, "prior": 7.0}
+                   "district": di, "prior": 7.0, "main": name_key(p.name)}
             for k in cols:
                 extra[k].append(row[k])
         for k, v in cols.items():

@@ -72,6 +72,7 @@ class Geocoder:
         self._cc, self._state, self._district = c["cc"], c["state"], c["district"]
         self._slgd, self._dlgd = c["state_lgd"].tolist(), c["district_lgd"].tolist()
         self._hint_cache: dict[str, tuple[str | None, str | None]] = {}
+        self._main = c["main"]
         self._abbr_ids: dict[str, tuple[int, ...]] = {}
         for abbr, (name, country) in {**ANYWHERE, **AFTER_PLACE}.items():
             ids = tuple(k for k in gazetteer.index.get(name_key(name), ()) if self._cc[k] == country)
@@ -181,7 +182,8 @@ class Geocoder:
             return []
         blocked = [*taken, *((m.start(), m.end()) for m in _URL.finditer(text))] if ("/" in text or "@" in text or taken) else taken
         index, prefixes, maxn = self.gaz.index, self.gaz.prefixes, self.gaz.max_tokens
-        storms = {toks[k][0] for k in range(1, len(toks)) if toks[k - 1][0] in _STORM_WORDS}
+        storms = {toks[k][0] for k in range(1, len(toks))
+                  if toks[k - 1][0] in _STORM_WORDS and toks[k][3] and toks[k][1] - toks[k - 1][2] <= 1}
         out: list[Mention] = []
         i, n = 0, len(toks)
         while i < n:
@@ -244,8 +246,9 @@ class Geocoder:
         major = kind in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
         if i > 0 and toks[i - 1][0] in _NOT_PLACE_BEFORE:
             return False
-        if j + 1 < len(toks) and toks[j + 1][0] in _NOT_PLACE_AFTER and toks[j + 1][3]:
-            return False
+        if j + 1 < len(toks) and toks[j + 1][0] in _NOT_PLACE_AFTER and toks[j + 1][3] and toks[j + 1][4] < 0 \
+                and toks[j + 1][1] - toks[j][2] <= 1:
+            return False  # "Houston Chronicle", "Delhi University"
         start = toks[i][1]
         if start > 0 and text[start - 1] == "@":
             return False
@@ -290,10 +293,13 @@ class Geocoder:
         region = self.region
         cc, state, prior = self._cc, self._state, self._prior
         base: list[list[tuple[float, int]]] = []
-        for _, _, _, ids, _ in mentions:
+        main = self._main
+        for _, _, key, ids, _ in mentions:
             scored = []
             for k in ids:
                 s = prior[k]
+                if main[k] == key:
+                    s += 0.7  # named by its own name, not by one of its alternate names
                 if cc[k] == region:
                     s += 0.8
                 if hint_cc and cc[k] == hint_cc:
@@ -310,6 +316,7 @@ class Geocoder:
             n_cc = Counter(cc[k] for k in first)
             n_state = Counter(state[k] for k in first if state[k])
             n_admin = Counter(state[k] for k in first if state[k] and kind[k] in _ADMIN_KINDS)
+            n_country = Counter(cc[k] for k in first if kind[k] == 7)
             out = []
             for mi, scored in enumerate(base):
                 own = first[mi]
@@ -318,6 +325,8 @@ class Geocoder:
                     c, st = cc[k], state[k]
                     if n_cc[c] - (cc[own] == c) > 0:
                         s += 1.2
+                    if kind[k] != 7 and n_country[c] - (cc[own] == c and kind[own] == 7) > 0:
+                        s += 2.0  # the text names the country this candidate is in
                     if st:
                         if n_admin[st] - (state[own] == st and kind[own] in _ADMIN_KINDS) > 0 and kind[k] not in _ADMIN_KINDS:
                             s += 4.5
