@@ -17,7 +17,8 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
-from folium.plugins import MarkerCluster
+from folium.plugins import FastMarkerCluster
+from folium.template import Template
 from shapely.geometry import mapping
 
 from dashboard.basemap import DEFAULT_BBOX, Outlines
@@ -54,6 +55,15 @@ FEED_STYLE: dict[str, tuple[str, str]] = {
 MAX_ZOOM = 16
 #: Uncertainty circles are drawn up to this radius; wider ones (a district, a state) would only blur.
 MAX_CIRCLE_RADIUS_M = 25_000.0
+
+#: Browser side of one report marker (rows built by :func:`report_layers`).
+_MARKER_JS = """function (row) {
+    var icon = L.AwesomeMarkers.icon({markerColor: row[2], icon: row[3], prefix: 'fa', iconColor: 'white'});
+    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon});
+    marker.bindPopup(row[4], {maxWidth: 360});
+    marker.bindTooltip(row[5], {sticky: true});
+    return marker;
+}"""
 
 _JS_TEMPLATE_ENTITIES = {ord("`"): "&#96;", ord("$"): "&#36;", ord("{"): "&#123;", ord("}"): "&#125;", ord("\\"): "&#92;"}
 
@@ -192,33 +202,61 @@ def alert_popup_html(row: dict[str, Any]) -> str:
     )
 
 
+class UncertaintyCircles(folium.MacroElement):
+    """Circles of ``[lat, lon, radius_m]`` rows drawn in the browser from one array (geodesic
+    radius in metres, as ``L.circle``), added to the parent layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var rows = {{ this.rows|tojson }};
+            for (var i = 0; i < rows.length; i++) {
+                L.circle([rows[i][0], rows[i][1]], {
+                    radius: rows[i][2], color: "#4cc9f0", weight: 1, opacity: 0.6,
+                    fill: true, fillOpacity: 0.06, className: "cm-uncertainty", interactive: false
+                }).addTo({{ this._parent.get_name() }});
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "UncertaintyCircles"
+        self.rows = rows
+
+
 def report_layers(
     reports: pd.DataFrame, *, max_circle_radius_m: float = MAX_CIRCLE_RADIUS_M
 ) -> tuple[folium.FeatureGroup, folium.FeatureGroup]:
     """Located reports as clustered markers (icon by category, else by feed) with popups, and a
-    layer of uncertainty circles for those located precisely enough for a circle to help."""
+    layer of uncertainty circles for those located precisely enough for a circle to help.
+
+    The markers are one data array drawn in the browser (FastMarkerCluster): a folium element per
+    marker costs milliseconds each to serialise, which a 5-second refresh cannot afford. Rows are
+    ``[lat, lon, colour, icon, popup HTML, tooltip HTML]``; both HTML strings are built here with
+    every user-written part escaped, and folium writes the array with ``tojson``.
+    """
     markers = folium.FeatureGroup(name="Reports", show=True)
     circles = folium.FeatureGroup(name="Location uncertainty", show=True)
-    cluster = MarkerCluster(name="Reports", options={"showCoverageOnHover": False, "maxClusterRadius": 45})
-    cluster.add_to(markers)
     located = reports[reports["lat"].notna() & reports["lon"].notna()] if not reports.empty else reports
+    rows: list[list[Any]] = []
+    rings: list[list[float]] = []
     for row in located.to_dict("records"):
         color, icon = _marker_style(row)
-        marker = folium.Marker(
-            location=[row["lat"], row["lon"]],
-            icon=folium.Icon(color=color, icon=icon, prefix="fa"),
-        )
-        folium.Tooltip(escape(_clip(row.get("text"), 120)), sticky=True).add_to(marker)
-        folium.Popup(report_popup_html(row), max_width=360, lazy=True).add_to(marker)
-        marker.add_to(cluster)
+        rows.append([
+            float(row["lat"]), float(row["lon"]), color, icon,
+            report_popup_html(row), escape(_clip(row.get("text"), 120)),
+        ])  # fmt: skip
         radius = row.get("radius_m")
         if radius is not None and not math.isnan(radius) and 0 < radius <= max_circle_radius_m:
-            folium.Circle(
-                location=[row["lat"], row["lon"]],
-                radius=float(radius),
-                color="#4cc9f0", weight=1, opacity=0.6, fill=True, fill_opacity=0.06,
-                className="cm-uncertainty",
-            ).add_to(circles)  # fmt: skip
+            rings.append([float(row["lat"]), float(row["lon"]), float(radius)])
+    UncertaintyCircles(rings).add_to(circles)
+    FastMarkerCluster(
+        rows, callback=_MARKER_JS, name="Reports", showCoverageOnHover=False, maxClusterRadius=45
+    ).add_to(markers)
     return markers, circles
 
 

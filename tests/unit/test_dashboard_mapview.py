@@ -9,6 +9,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
+from folium.plugins import FastMarkerCluster
 from shapely.geometry import Point, box
 from streamlit_folium import _get_feature_group_string
 
@@ -53,7 +54,9 @@ def test_public_text_never_reaches_the_map_raw(frames: tuple[pd.DataFrame, gpd.G
     assert "<img src=x" not in html
     assert "${alert(3)}" not in html
     assert "`+alert(4)+`" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in html
+    # shown as text: HTML-escaped, then written into the marker data by folium's tojson (& -> \u0026)
+    shown = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;"
+    assert shown.replace("&", "\\u0026") in html
 
 
 def test_alert_text_from_a_feed_is_escaped_too() -> None:
@@ -95,14 +98,14 @@ def test_only_located_reports_get_markers_and_only_precise_ones_circles() -> Non
          "text": ["a", "b", "c"], "feed": ["distress"] * 3, "category": [None, "requests_or_urgent_needs", None]}
     )  # fmt: skip
     markers, circles = mapview.report_layers(reports)
-    cluster = next(iter(markers._children.values()))
-    placed = [c for c in cluster._children.values() if isinstance(c, folium.Marker)]
-    assert sorted(m.location for m in placed) == [[22.0, 88.0], [22.5, 88.5]]
-    radii = [c.options["radius"] for c in circles._children.values()]
-    assert radii == [1500.0]
-    icons = {tuple(m.location): m.icon.options["marker_color"] for m in placed}
-    assert icons[(22.5, 88.5)] == "red"  # requests_or_urgent_needs
-    assert icons[(22.0, 88.0)] == mapview.FEED_STYLE["distress"][0]
+    [cluster] = markers._children.values()
+    assert isinstance(cluster, FastMarkerCluster)
+    assert sorted(row[:2] for row in cluster.data) == [[22.0, 88.0], [22.5, 88.5]]
+    [rings] = circles._children.values()
+    assert rings.rows == [[22.0, 88.0, 1500.0]]
+    icons = {tuple(row[:2]): tuple(row[2:4]) for row in cluster.data}
+    assert icons[(22.5, 88.5)] == ("red", "life-ring")  # requests_or_urgent_needs
+    assert icons[(22.0, 88.0)] == mapview.FEED_STYLE["distress"]
 
 
 def test_localized_map_has_no_cdn_url() -> None:
@@ -123,6 +126,7 @@ def test_localized_map_has_no_cdn_url() -> None:
     local = set(re.findall(r'(?:src|href)="(/app/static/vendor/[^"]+)"', html))
     assert "/app/static/vendor/leaflet/dist/leaflet.js" in local
     assert "/app/static/vendor/leaflet.markercluster/dist/leaflet.markercluster.js" in local
+    assert "/app/static/vendor/leaflet.awesome-markers/dist/leaflet.awesome-markers.js" in local
     assert len(local) == len(manifest.js) + len(manifest.css)
 
 
@@ -139,7 +143,7 @@ def test_same_data_gives_the_same_layer_script(frames: tuple[pd.DataFrame, gpd.G
 
     first, second = scripts(reports), scripts(reports)
     assert first == second
-    assert "popup_feature_group_2" in first[2]
+    assert "L.markerClusterGroup" in first[2] and "popup_feature_group_0" in first[0]
     fewer = scripts(reports.iloc[:1])
     assert fewer[0] == first[0] and fewer[2] != first[2]
 
