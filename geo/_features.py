@@ -1,0 +1,179 @@
+"""Hashed word and character n-gram TF-IDF features, computed for a whole batch at once with numpy.
+
+The classifier is linear, so its speed is the speed of turning text into features. Python-level
+n-gram loops (scikit-learn's analyzers) manage a few thousand posts a second; here the batch is
+joined into one array of code points and every n-gram of every post is hashed in a handful of
+vectorised operations:
+
+* a polynomial hash modulo 2**64 with prefix sums, so any span ``[a, b)`` hashes in O(1)
+  (``(P[b] - P[a]) * p**-a``; ``p`` is odd, hence invertible modulo 2**64);
+* character n-grams inside words (scikit-learn's ``char_wb``: the word padded by one space each
+  side), whole words and pairs of adjacent words are spans of that array;
+* each span's hash, mixed with its family (char n, word, bigram), picks one of ``2**bits`` columns.
+
+The hash is fixed (no per-process salt), so a model trained here scores the same anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@\w+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HASHTAG = re.compile(r"#(\w+)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Anything that is not a letter, digit, combining mark (Devanagari/Bengali vowel signs) or '?'/'!'.
+_NON_WORD = re.compile(r"[^\w\u0900-\u0DFF?!\x1e]+")
+_RS = "\x1e"
+_MARK = re.compile(r"([?!])")
+
+_P = np.uint64(0x100000001B3)  # FNV prime: odd, so invertible modulo 2**64
+_P_INV = np.uint64(pow(int(_P), -1, 2**64))
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SEP = 0  # code point that separates posts in the joined batch
+_SPACE = 32
+
+
+def normalise(text: str) -> str:
+    """Lower-cased words separated by single spaces; URLs, @handles and numbers become tokens.
+
+    ``#CycloneAmphan`` becomes ``cyclone amphan`` so event hashtags share words with plain text.
+    """
+    return normalise_batch([text])[0]
+
+
+def normalise_batch(texts: Sequence[str]) -> list[str]:
+    """``normalise`` for a whole batch: each regular expression runs once over the joined texts."""
+    if not texts:
+        return []
+    # The record separator is whitespace to \S and not a word character, so no pattern crosses it.
+    joined = _RS.join(texts) if not any(_RS in t for t in texts) else _RS.join(t.replace(_RS, " ") for t in texts)
+    joined = _URL.sub(" httpurl ", joined)
+    joined = _MENTION.sub(" atuser ", joined)
+    joined = _HASHTAG.sub(_split_hashtag, joined)
+    joined = _NUMBER.sub(" 0 ", joined.replace("&amp;", "&"))
+    joined = _MARK.sub(r" \1 ", joined)
+    joined = _NON_WORD.sub(" ", joined.lower()).replace("_", " ")
+    return [" ".join(part.split()) for part in joined.split(_RS)]
+
+
+def _split_hashtag(match: re.Match[str]) -> str:
+    return " " + _CAMEL.sub(" ", match.group(1)) + " "
+
+
+@dataclass(frozen=True)
+class HashedTfidf:
+    """Feature settings plus the IDF weights learnt from training text (``idf`` is per column).
+
+    A post's vector is the sum over its n-gram occurrences of ``idf[column]``, scaled so that the
+    sum of squares over occurrences is 1. (Occurrences, not distinct n-grams: the scale needs no
+    sort, and for posts of a few dozen words the two hardly differ.)
+    """
+
+    bits: int
+    char_sizes: tuple[int, ...]
+    idf: np.ndarray  # float32, shape (2**bits,)
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], bits: int = 18, char_sizes: tuple[int, ...] = (2, 3, 4, 5)) -> HashedTfidf:
+        """Learn smoothed IDF (as scikit-learn's ``smooth_idf``) from normalised ``texts``."""
+        docs, cols = ngram_columns(texts, bits, char_sizes)
+        pairs = np.unique(docs * (2**bits) + cols)
+        df = np.bincount(pairs % (2**bits), minlength=2**bits).astype(np.float64)
+        idf = (np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0).astype(np.float32)
+        return cls(bits=bits, char_sizes=char_sizes, idf=idf)
+
+    def occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(post, column, value)`` per n-gram occurrence of normalised ``texts``."""
+        docs, cols = ngram_columns(texts, self.bits, self.char_sizes)
+        vals = self.idf[cols]
+        norms = np.sqrt(np.bincount(docs, weights=vals.astype(np.float64) ** 2, minlength=len(texts)))
+        norms[norms == 0] = 1.0
+        return docs, cols, (vals / norms[docs]).astype(np.float32)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The feature matrix (posts x 2**bits) of normalised ``texts``, for training."""
+        docs, cols, vals = self.occurrences(texts)
+        x = sparse.csr_matrix((vals, (docs, cols)), shape=(len(texts), 2**self.bits), dtype=np.float32)
+        x.sum_duplicates()
+        return x
+
+
+def linear_scores(
+    features: HashedTfidf, texts: Sequence[str], weights: np.ndarray, bias: np.ndarray
+) -> np.ndarray:
+    """``X @ weights + bias`` for normalised ``texts`` (posts x classes)."""
+    docs, cols, vals = features.occurrences(texts)
+    order = np.argsort(docs, kind="stable")  # a few sorted runs: timsort merges them in linear time
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=len(texts)))))
+    x = sparse.csr_matrix((vals[order], cols[order], indptr), shape=(len(texts), weights.shape[0]))
+    return np.asarray(x @ weights, dtype=np.float64) + bias
+
+
+def ngram_columns(texts: Sequence[str], bits: int, char_sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """``(post index, column)`` of every hashed word, word-pair and char_wb n-gram occurrence.
+
+    Posts are ordered within each family (words, pairs, then each char size), not overall.
+    """
+    # Layout: SEP " w1 w2 " SEP " w1 " SEP ... so every word has a space on both sides.
+    joined = "\0 " + " \0 ".join(texts) + " \0"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    length = codes.size
+    is_sep = codes == _SEP
+    is_space = codes == _SPACE
+    doc_of = np.cumsum(is_sep) - 1  # post index of each position (separators belong to the next)
+
+    # Words: spans between consecutive spaces holding at least one character and no separator.
+    spaces = np.flatnonzero(is_space)
+    w_start, w_end = spaces[:-1] + 1, spaces[1:]
+    keep = (w_end > w_start) & ~is_sep[w_start]
+    w_start, w_end = w_start[keep], w_end[keep]
+    w_doc = doc_of[w_start]
+    same = w_doc[:-1] == w_doc[1:]
+    p_start, p_end, p_doc = w_start[:-1][same], w_end[1:][same], w_doc[:-1][same]
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.concatenate(([np.uint64(1)], np.full(length, _P, dtype=np.uint64))), dtype=np.uint64)
+        inv_powers = np.cumprod(
+            np.concatenate(([np.uint64(1)], np.full(length, _P_INV, dtype=np.uint64))), dtype=np.uint64
+        )
+        prefix = np.zeros(length + 1, dtype=np.uint64)
+        np.cumsum(codes * powers[:-1], out=prefix[1:])
+        starts = np.concatenate((w_start, p_start))
+        hashes = [(prefix[np.concatenate((w_end, p_end))] - prefix[starts]) * inv_powers[starts]]
+    families = [np.uint64(1), np.uint64(2)]
+    sizes = [w_start.size, p_start.size]
+    docs = [w_doc, p_doc]
+
+    # char_wb n-grams: Horner's rule over shifted views; a space only at either end, no separator.
+    blocked = np.concatenate(([0], np.cumsum(is_space | is_sep)))
+    with np.errstate(over="ignore"):
+        for n in char_sizes:
+            if length < n:
+                continue
+            count = length - n + 1
+            h = codes[:count].copy()
+            for k in range(1, n):
+                h *= _P
+                h += codes[k : k + count]
+            ends_ok = ~is_sep[:count] & ~is_sep[n - 1 :]
+            if n > 2:
+                ends_ok &= blocked[n - 1 : n - 1 + count] == blocked[1 : 1 + count]
+            else:
+                ends_ok &= ~(is_space[:count] & is_space[n - 1 :])
+            keep = np.flatnonzero(ends_ok)
+            hashes.append(h[keep])
+            families.append(np.uint64(10 + n))
+            sizes.append(keep.size)
+            docs.append(doc_of[keep])
+
+    family = np.repeat(np.array(families, dtype=np.uint64), sizes)
+    with np.errstate(over="ignore"):
+        h = (np.concatenate(hashes) ^ (family * _MIX)) * _MIX
+    cols = (h >> np.uint64(64 - bits)).astype(np.int64)
+    return np.concatenate(docs).astype(np.int64), cols

@@ -1,0 +1,96 @@
+"""Which language a post is in, from its script and a short list of romanised Hindi/Bengali words.
+
+No model: Devanagari letters mean Hindi, Bengali-Assamese letters mean Bengali, Odia letters mean
+Odia; Latin-script posts are English unless they use at least two common romanised Hindi or
+Bengali words ("madad chahiye", "amader jol nei"), which makes them code-mixed.
+
+Labels (``LANGUAGES``):
+
+``en``     English (also any other Latin-script language: there is no way to tell them apart here)
+``hi``     Hindi in Devanagari
+``bn``     Bengali in Bengali script
+``or``     Odia in Odia script
+``hi-en``  code-mixed Hindi/English: Devanagari with many Latin letters, or romanised Hindi
+``bn-en``  code-mixed Bengali/English: Bengali script with many Latin letters, or romanised Bengali
+``und``    undetermined: no letters at all (only numbers, emoji, links) or another script
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+
+from geo._lexicon import Lexicon
+
+Language = Literal["en", "hi", "bn", "or", "hi-en", "bn-en", "und"]
+LANGUAGES: tuple[str, ...] = ("en", "hi", "bn", "or", "hi-en", "bn-en", "und")
+
+#: A native-script post with at least this share of Latin letters is code-mixed.
+MIXED_LATIN_SHARE = 0.25
+#: A Latin-script post with at least this many romanised Hindi/Bengali words is code-mixed.
+MIN_ROMANISED_WORDS = 2
+
+# Words frequent in romanised Hindi (Hinglish) and rare in English. Shared Hindi/Bengali words
+# (e.g. "pani") are left out of both lists.
+_ROMAN_HINDI = """
+hai hain nahi nahin nhi kya kyu kyon kripya kripaya madad sahayata bachao bachaao bachaiye chahiye
+chaiye khana khaana bhojan bijli dawai davai dawa logon humein hume hamein hamara hamare hamari
+yahan yaha wahan waha jaldi abhi turant tatkal raha rahe rahi gaya gaye gayi hua hue huye mein
+aur bahut kuch koi kijiye karo karein bhejo bhejiye phanse phase fase fanse ghar gaon baadh badh
+toofan tufan barish baarish sabhi unko unhe hamko mujhe meri mera mere bhai bhaiya paani ke liye
+""".split()
+_ROMAN_BENGALI = """
+ami amra amader amar tumi tomra apni apnara achhe ache achi nei nai dorkar lagbe khabar jol bachan
+sahajjo sahajya sahajyo bari barite ghore bonna bonya jhor toh kintu ekhane ekhon kothay hobe
+hoyeche hoye korun koro kore theke manush khub onek ektu jonno jonyo aschhe asche gelo chilo
+""".split()
+_ROMAN = Lexicon([("hi", w) for w in _ROMAN_HINDI] + [("bn", w) for w in _ROMAN_BENGALI])
+
+
+def detect_languages(texts: Sequence[str]) -> list[str]:
+    """The language label of each text (see the module docstring), for a whole batch at once."""
+    n = len(texts)
+    if n == 0:
+        return []
+    joined = "\0".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    doc = np.cumsum(codes == 0)  # separators count towards the next post; harmless (not letters)
+    latin = ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z"))
+    deva = (codes >= 0x0900) & (codes <= 0x097F)
+    beng = (codes >= 0x0980) & (codes <= 0x09FF)
+    odia = (codes >= 0x0B00) & (codes <= 0x0B7F)
+    other = (codes >= 0x0370) & ~deva & ~beng & ~odia & (codes < 0x2000)  # other alphabets
+    counts = {
+        name: np.bincount(doc[mask], minlength=n) for name, mask in
+        (("latin", latin), ("deva", deva), ("beng", beng), ("odia", odia), ("other", other))
+    }
+    romanised = _ROMAN.counts([t.lower() for t in texts])
+    hi_hits = [c.get("hi", 0) for c in romanised]
+    bn_hits = [c.get("bn", 0) for c in romanised]
+    return [
+        _label(
+            int(counts["latin"][i]), int(counts["deva"][i]), int(counts["beng"][i]),
+            int(counts["odia"][i]), int(counts["other"][i]), int(hi_hits[i]), int(bn_hits[i]),
+        )
+        for i in range(n)
+    ]
+
+
+def _label(latin: int, deva: int, beng: int, odia: int, other: int, hi_hits: int, bn_hits: int) -> str:
+    native = max(deva, beng, odia)
+    letters = latin + deva + beng + odia + other
+    if letters == 0 or (other > latin and other > native):
+        return "und"
+    if native and native >= latin * 0.5:
+        if odia == native:
+            return "or"
+        base = "hi" if deva == native else "bn"
+        mixed = latin / letters >= MIXED_LATIN_SHARE
+        return f"{base}-en" if mixed else base
+    if native:  # a few native letters in a mostly Latin post
+        return "hi-en" if deva >= beng else "bn-en"
+    if hi_hits + bn_hits >= MIN_ROMANISED_WORDS:
+        return "bn-en" if bn_hits > hi_hits else "hi-en"
+    return "en"

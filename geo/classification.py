@@ -1,0 +1,288 @@
+"""Humanitarian classification of public posts: HumAID category, stated needs, urgency, people, language.
+
+One linear model over hashed word and character n-grams (``geo/_features.py``), trained on the
+IDRISI-R/HumAID crisis tweets by ``benchmarks/train_classifier.py`` and shipped in ``geo/models/``,
+backed by keyword lexicons in English, Hindi, Bengali and romanised Hindi/Bengali:
+
+* **category**: the model's best HumAID class. Posts in Hindi, Bengali or romanised Hindi/Bengali
+  first get English glosses of the crisis words they use ("फंसे" -> "stranded"), so the English-
+  trained model can read them. Three HumAID classes have no training data in IDRISI-R; they come
+  from rules, only when the model is unsure (confidence below ``RULE_CONFIDENCE``) and the post
+  states no need: ``sympathy_and_support`` (prayers, condolences), ``other_relevant_information``
+  (weather updates: landfall, wind speed, forecast) and ``not_humanitarian`` (no crisis word at all,
+  or nothing but links, handles, numbers and emoji — the latter always).
+* **needs**: stated needs from the lexicons (``NEEDS``), see ``geo/_needs.py``.
+* **urgency** (``URGENCIES``), the documented rule:
+
+  - ``high``: the post states a life-safety need (rescue, medical, missing_person), or it states
+    any need or is a request (``requests_or_urgent_needs``) and uses an urgency marker
+    ("urgent", "SOS", "immediately", "तुरंत", "জরুরি", ...);
+  - ``medium``: any other stated need, or a category about harm to people or places
+    (requests, injured/dead, missing/found, displaced/evacuations, infrastructure damage);
+  - ``low``: everything else (advice, donations, sympathy, other information, not humanitarian).
+
+* **people**: the largest number of people stated ("30 people", "family of 5", "५ लोग", "৩০ জন").
+* **language**: ``en``, ``hi``, ``bn``, ``or``, ``hi-en``, ``bn-en`` (code-mixed or romanised) or
+  ``und``, from script and a romanised word list (``geo/_language.py``).
+* **confidence**: the model's probability of the category (1.0 for posts with no words).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from geo._features import HashedTfidf, linear_scores, normalise_batch
+from geo._language import LANGUAGES, detect_languages
+from geo._needs import NEEDS, scan
+from geo.errors import CrisismapError
+
+__all__ = [
+    "CATEGORIES",
+    "LANGUAGES",
+    "MODEL_PATH",
+    "NEEDS",
+    "URGENCIES",
+    "Classification",
+    "Classifier",
+    "ClassifierError",
+]
+
+Category = Literal[
+    "requests_or_urgent_needs",
+    "rescue_volunteering_or_donation_effort",
+    "infrastructure_and_utility_damage",
+    "injured_or_dead_people",
+    "missing_or_found_people",
+    "displaced_people_and_evacuations",
+    "caution_and_advice",
+    "sympathy_and_support",
+    "other_relevant_information",
+    "not_humanitarian",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+Urgency = Literal["high", "medium", "low"]
+URGENCIES: tuple[str, ...] = ("high", "medium", "low")
+
+#: The shipped model: a gzipped ``.npz`` (no pickles) next to a JSON card with its scores.
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "humaid_linear.npz.gz"
+#: Below this model confidence the rule-based categories may replace the model's answer.
+RULE_CONFIDENCE = 0.45
+
+_LIFE_SAFETY = frozenset({"rescue", "medical", "missing_person"})
+_HARM_CATEGORIES = frozenset({
+    "requests_or_urgent_needs",
+    "injured_or_dead_people",
+    "missing_or_found_people",
+    "displaced_people_and_evacuations",
+    "infrastructure_and_utility_damage",
+})
+
+
+class ClassifierError(CrisismapError, RuntimeError):
+    """The classifier's model file is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What one post is about. ``people`` is None when the post states no number of people."""
+
+    category: str
+    needs: tuple[str, ...]
+    urgency: str
+    people: int | None
+    language: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """A trained linear HumAID model plus the lexicon rules; build it with ``Classifier.load()``."""
+
+    features: HashedTfidf
+    weights: np.ndarray  # (2**bits, n_classes) float32
+    bias: np.ndarray  # (n_classes,)
+    classes: tuple[str, ...]
+    temperature: float = 1.0  # softmax(temperature * score): calibrates margins into probabilities
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> Classifier:
+        """The shipped model (cached), or the model file at ``path``; nothing is downloaded."""
+        return _load(str(Path(path).resolve()) if path is not None else str(MODEL_PATH))
+
+    def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
+        """Classify a batch of post texts (any mix of languages); one result per text, in order."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if not texts:
+            return []
+        lowered = [t.lower() for t in texts]
+        needs, people, urgent = scan(lowered)
+        normalised = normalise_batch(texts)
+        languages = detect_languages([n.replace("httpurl", "").replace("atuser", "") for n in normalised])
+        model_input = [
+            f"{norm} {_glosses(low, need)}" if lang != "en" else norm
+            for norm, low, lang, need in zip(normalised, lowered, languages, needs, strict=True)
+        ]
+        categories, confidences = self._predict(model_input)
+        results = []
+        for i, text in enumerate(lowered):
+            category, confidence = _apply_rules(categories[i], confidences[i], text, normalised[i], needs[i])
+            results.append(
+                Classification(
+                    category=category,
+                    needs=needs[i],
+                    urgency=urgency_of(category, needs[i], urgent[i]),
+                    people=people[i],
+                    language=languages[i],
+                    confidence=round(confidence, 4),
+                )
+            )
+        return results
+
+    def predict_proba(self, normalised: Sequence[str]) -> np.ndarray:
+        """Class probabilities (posts x ``classes``) of already normalised texts."""
+        scores = linear_scores(self.features, normalised, self.weights, self.bias) * self.temperature
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores
+
+    def _predict(self, normalised: Sequence[str]) -> tuple[list[str], list[float]]:
+        proba = self.predict_proba(normalised)
+        best = proba.argmax(axis=1)
+        classes = np.asarray(self.classes, dtype=object)
+        return list(classes[best]), proba[np.arange(len(best)), best].tolist()
+
+    def save(self, path: Path | str, card: dict[str, object] | None = None) -> None:
+        """Write the model as a gzipped ``.npz`` (float16 weights) plus a JSON card beside it."""
+        path = Path(path)
+        buf = io.BytesIO()
+        np.savez(
+            buf,
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            temperature=np.asarray(self.temperature, dtype=np.float64),
+            idf=self.features.idf.astype(np.float16),
+            classes=np.asarray(self.classes),
+            bits=np.asarray(self.features.bits),
+            char_sizes=np.asarray(self.features.char_sizes, dtype=np.int64),
+        )
+        path.write_bytes(gzip.compress(buf.getvalue(), compresslevel=9, mtime=0))
+        if card is not None:
+            card_path = path.with_name(path.name.split(".")[0] + ".json")
+            card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def urgency_of(category: str, needs: tuple[str, ...], urgent_marker: bool) -> str:
+    """The urgency rule of the module docstring: high, medium or low."""
+    if _LIFE_SAFETY.intersection(needs):
+        return "high"
+    if urgent_marker and (needs or category == "requests_or_urgent_needs"):
+        return "high"
+    if needs or category in _HARM_CATEGORIES:
+        return "medium"
+    return "low"
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Classifier:
+    try:
+        raw = gzip.decompress(Path(path).read_bytes())
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+            features = HashedTfidf(
+                bits=int(data["bits"]),
+                char_sizes=tuple(int(n) for n in data["char_sizes"]),
+                idf=data["idf"].astype(np.float32),
+            )
+            return Classifier(
+                features=features,
+                weights=data["weights"].astype(np.float32),
+                bias=data["bias"].astype(np.float64),
+                classes=tuple(str(c) for c in data["classes"]),
+                temperature=float(data["temperature"]),
+            )
+    except (OSError, EOFError, KeyError, ValueError) as exc:
+        msg = f"cannot read the classifier model {path} ({exc}); reinstall crisismap or retrain it with benchmarks/train_classifier.py"
+        raise ClassifierError(msg) from None
+
+
+# --- English glosses for non-English posts and rule-based categories ------------------------------
+
+_GLOSSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), gloss)
+    for pattern, gloss in (
+        (r"मौत|मृत|मारे गए|मर गए|शव|লাশ|মৃত|মারা|মৃত্যু|\bmaut\b|\bmare\b|\bmara\b|\bmrito\b", "killed dead death toll"),
+        (r"घायल|আহত|\bghayal\b|\bahoto\b", "injured"),
+        (r"लापता|गुमशुदा|নিখোঁজ|\blapata\b|\bnikhoj\b", "missing"),
+        (r"टूट|ढह|क्षतिग्रस्त|नुकसान|सड़क|पुल|पेड़|ভেঙে|ক্ষতি|রাস্তা|সেতু|গাছ|\btut\b|\bnuksan\b", "damaged destroyed road bridge trees down"),
+        (r"बिजली|বিদ্যুৎ|কারেন্ট|\bbijli\b", "power outage electricity"),
+        (r"बेघर|विस्थापित|निकाला|शिविर|আশ্রয়|শিবির|সরিয়ে|\bshivir\b", "evacuated displaced shelter"),
+        (r"चेतावनी|अलर्ट|सावधान|सतर्क|সতর্ক|\bchetavani\b|\bsatark\b", "warning alert stay safe"),
+        (r"दान|राहत सामग्री|स्वयंसेवक|ত্রাণ|দান|স্বেচ্ছাসেবক|\bdaan\b|\brahat\b|\btran\b", "donate relief volunteers"),
+        (r"मदद|सहायता|चाहिए|जरूरत|ज़रूरत|সাহায্য|দরকার|প্রয়োজন|চাই|\bmadad\b|\bchahiye\b|\bdorkar\b|\blagbe\b", "need help please"),
+        (r"फंस|फँस|আটকে|\bphanse\b|\bfase\b|\batke\b", "stranded trapped rescue"),
+    )
+)
+_NEED_GLOSSES = {
+    "rescue": "stranded need rescue",
+    "medical": "need medicine medical",
+    "food": "need food",
+    "drinking_water": "need drinking water",
+    "shelter": "need shelter",
+    "power": "power outage",
+    "missing_person": "missing",
+    "evacuation": "evacuation",
+    "clothing": "need clothes",
+    "sanitation": "need sanitation",
+}
+_SYMPATHY = re.compile(
+    r"\b(?:pray\w*|thoughts (?:are )?with|condolence\w*|rip|rest in peace|god bless|stay strong|sending love|"
+    r"heart goes out|hearts go out)\b|प्रार्थना|दुआ|श्रद्धांजलि|প্রার্থনা|দোয়া|শ্রদ্ধাঞ্জলি"
+)
+_WEATHER_UPDATE = re.compile(
+    r"\b(?:landfall|wind speeds?|km/?h|kmph|mph|knots|depression|intensif\w*|forecast\w*|bulletin|"
+    r"latitude|longitude|lat\.|lon\.|gusts?|rainfall|imd)\b|भूस्खलन|चक्रवात|हवा की गति|পূর্বাভাস|ঘূর্ণিঝড়|বাতাসের গতি"
+)
+_CRISIS = re.compile(
+    r"\b(?:flood\w*|cyclone\w*|storm\w*|hurricane\w*|typhoon\w*|quake\w*|earthquake\w*|tsunami|wild ?fires?|fire\w*|"
+    r"rain\w*|wind\w*|water|damage\w*|destroy\w*|collaps\w*|rescue\w*|relief|help\w*|aid|evacuat\w*|victims?|"
+    r"dead|death\w*|died|kill\w*|injur\w*|missing|shelter\w*|donat\w*|emergency|disaster\w*|ndrf|sdrf|amphan|"
+    r"landfall|surge|tide|power|electricity|road\w*|bridge\w*|trees?|warning\w*|alert\w*|safe\w*|"
+    r"stranded|trapped|homeless|survivors?|casualt\w*|crisis|volunteer\w*|fema|red cross|toll|missing|"
+    r"baadh|badh|toofan|tufan|bonna|jhor|madad|bachao)\b"
+    r"|बाढ़|तूफान|तूफ़ान|चक्रवात|बारिश|पानी|मदद|राहत|बचाव|नुकसान|मौत|घायल|লাপতা|বন্যা|ঝড়|ঘূর্ণিঝড়|বৃষ্টি|জল|পানি|সাহায্য|ত্রাণ|উদ্ধার|ক্ষতি|মৃত"
+)
+
+
+def _glosses(lowered: str, needs: tuple[str, ...]) -> str:
+    """English words for the crisis cues of a non-English post and for every need it states."""
+    parts = [gloss for pattern, gloss in _GLOSSES if pattern.search(lowered)]
+    parts.extend(_NEED_GLOSSES[need] for need in needs)
+    return " ".join(parts)
+
+
+def _apply_rules(
+    category: str, confidence: float, lowered: str, normalised: str, needs: tuple[str, ...]
+) -> tuple[str, float]:
+    """The rule-based categories of the module docstring, over the model's answer."""
+    words = [w for w in normalised.split() if w not in {"httpurl", "atuser", "0", "rt", "!", "?"}]
+    if not words:
+        return "not_humanitarian", 1.0
+    if needs or confidence >= RULE_CONFIDENCE:
+        return category, confidence
+    if _SYMPATHY.search(lowered):
+        return "sympathy_and_support", confidence
+    if _WEATHER_UPDATE.search(lowered):
+        return "other_relevant_information", confidence
+    if not _CRISIS.search(lowered):
+        return "not_humanitarian", confidence
+    return category, confidence

@@ -1,0 +1,1 @@
+"""The trained classifier shipped with crisismap (see benchmarks/train_classifier.py)."""
