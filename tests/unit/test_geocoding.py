@@ -105,3 +105,28 @@ def test_best_location_prefers_precise_and_confident() -> None:
     weak = Location(19.0, 85.0, 1_000, "village", "X", "gazetteer", 0.2)
     assert best_location([state, town, weak]) == town
     assert best_location([]) is None
+
+
+def test_explicit_position_steers_names(geocoder: Geocoder) -> None:
+    locs = _one(geocoder, "Stuck at 28.62, 77.33 near Ghazipur")
+    ghazipur = next(loc for loc in locs if loc.text == "Ghazipur")
+    assert ghazipur.state == "Delhi" and ghazipur.method == "gazetteer:near"
+
+
+def test_abbreviations_in_exact_case(geocoder: Geocoder) -> None:
+    locs = _one(geocoder, "Shelters open in Houston, TX tonight")
+    assert [loc.name for loc in locs] == ["Houston", "Texas"]
+    assert _one(geocoder, "Nepal pledges US$ 5 million") == [] or all(loc.text != "US" for loc in _one(geocoder, "Nepal pledges US$ 5 million"))
+    assert all(loc.text.lower() != "tx" for loc in _one(geocoder, "thanks tx for the help"))
+
+
+def test_event_hashtags_give_context_not_locations(geocoder: Geocoder) -> None:
+    locs = _one(geocoder, "Boats needed in Chengannur #KeralaFloods")
+    assert [loc.text for loc in locs] == ["Chengannur"] and locs[0].state == "Kerala"
+    alone = _one(geocoder, "Donate now #KeralaFloods")
+    assert [(loc.text, loc.method) for loc in alone] == [("Kerala", "hashtag")]
+    assert alone[0].confidence < 0.6
+
+
+def test_unlocated_is_empty_not_a_fake_point(geocoder: Geocoder) -> None:
+    assert geocoder.locate_batch(["we need water and food", ""]) == [(), ()]
