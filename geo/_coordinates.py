@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 _MAX_TEXT = 100_000
 _DIGIT = re.compile(r"\d")
+_COORD_HINT = re.compile(r"\d[.,]\d\d|[°º˚′']|\blat|\blon|\blng|\d\s*[NSEWnsew]\b|maps|openstreetmap|\bdeg", re.I)
 _SIX_DIGITS = re.compile(r"\d{3}\s?\d{3}")
 
 
@@ -109,8 +110,8 @@ def _component(m: re.Match[str]) -> tuple[float, str | None, bool, str] | None:
 def find_coordinates(text: str) -> list[Found]:
     """Coordinate pairs written as decimals, degrees-minutes-seconds, hemispheres or lat/long labels."""
     text = text[:_MAX_TEXT]
-    if not _DIGIT.search(text):
-        return []
+    if not _COORD_HINT.search(text):
+        return []  # no decimals with two places, no degree sign, no lat/long label, no hemisphere, no map
     out = find_map_links(text)
     taken = [(f.start, f.end) for f in out]
     comps = []

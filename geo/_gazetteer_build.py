@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from geo._text import fold, is_indic, name_key
+from geo._text import fold, is_indic, name_key, skeleton
 
 KINDS = ("coordinates", "pin", "village", "town", "city", "district", "state", "country", "road", "landmark")
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -393,7 +393,16 @@ def freeze(t: Table, commonness: Any) -> dict[str, Any]:
         frozen_index[k] = tuple(ids[:MAX_CANDIDATES])
         if z > 0:
             common[k] = z
+    variants: dict[str, list[int]] = defaultdict(list)
+    south_asia = {"IN", "PK", "BD", "LK", "NP", "BT", "MM"}
+    for k, ids in frozen_index.items():
+        if " " in k or len(k) < 5 or not k.isascii() or not k.isalpha() or k in common:
+            continue
+        good = [j for j in ids if cols["cc"][j] in south_asia and prior[j] >= 4.0]
+        if good:
+            variants[skeleton(k)].extend(good)
+    frozen_variants = {sk: tuple(sorted(set(v), key=lambda j: -prior[j])[:MAX_CANDIDATES]) for sk, v in variants.items()}
     prefixes = {" ".join(k.split(" ")[:n]) for k in frozen_index if " " in k for n in range(1, k.count(" ") + 1)}
     concat = {k.replace(" ", ""): v for k, v in frozen_index.items() if " " in k and len(k) >= 6}
-    return {"cols": cols, "index": frozen_index, "concat": concat, "common": common, "prefixes": prefixes,
+    return {"cols": cols, "index": frozen_index, "concat": concat, "common": common, "prefixes": prefixes, "variants": frozen_variants,
             "max_tokens": max((k.count(" ") + 1 for k in frozen_index), default=1), "pins": t.pin_points}

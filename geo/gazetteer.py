@@ -24,7 +24,7 @@ from geo._text import name_key
 from geo.errors import GeocodeError
 
 #: Bump when the build changes: a stale cache is rebuilt, never misread.
-BUILD_VERSION = "13"
+BUILD_VERSION = "14"
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -61,6 +61,7 @@ class Gazetteer:
         self.max_tokens: int = min(int(tables["max_tokens"]), 6)
         self.pins: dict[int, tuple[float, float]] = tables["pins"]
         self.prefixes: set[str] = tables["prefixes"]
+        self.variants: dict[str, tuple[int, ...]] = tables.get("variants", {})
 
     def __len__(self) -> int:
         return len(self.cols["name"])
@@ -121,7 +122,7 @@ class Gazetteer:
                 k = name_key(nm)
                 if k:
                     index[k] = (n0 + i, *index.get(k, ()))
-        return Gazetteer({"cols": cols, "index": index, "concat": self.concat, "common": self.common, "prefixes": self.prefixes | _prefixes(new_keys),
+        return Gazetteer({"cols": cols, "index": index, "concat": self.concat, "common": self.common, "prefixes": self.prefixes | _prefixes(new_keys), "variants": self.variants,
                           "max_tokens": max(self.max_tokens, *(name_key(p.name).count(" ") + 1 for p in places)),
                           "pins": self.pins})
 

@@ -21,11 +21,12 @@ from typing import Any, ClassVar
 
 from geo._abbreviations import AFTER_PLACE, ANYWHERE
 from geo._coordinates import find_coordinates, find_digipins, find_pins
-from geo._text import fold, is_indic, name_key, tokenize
+from geo._text import fold, is_indic, name_key, skeleton, tokenize
 from geo.gazetteer import Gazetteer
 from geo.model import Location
 
 Mention = tuple[int, int, str, tuple[int, ...], bool]  # start, end, key, candidate ids, event hashtag
+_VARIANT = "~"  # key prefix of a mention found by spelling variant (Chenganoor for Chengannur)
 _MAX_MENTIONS = 500  # per text: a megabyte of place names is not a report about 20,000 places
 _KINDS = ("coordinates", "pin", "village", "town", "city", "district", "state", "country", "road", "landmark")
 _ADMIN_KINDS = frozenset({5, 6, 7})  # district, state, country
@@ -134,6 +135,8 @@ class Geocoder:
             start = loc.start or 0
             if mentions[n][4]:
                 loc = replace(loc, confidence=round(loc.confidence * 0.6, 3), method="hashtag")
+            elif mentions[n][2].startswith(_VARIANT):
+                loc = replace(loc, confidence=round(loc.confidence * 0.75, 3), method="gazetteer:variant")
             elif _NEAR.search(text, max(0, start - 20), start):
                 loc = replace(loc, radius_m=loc.radius_m + 3_000.0, method="gazetteer:near")
             located.append(loc)
@@ -210,6 +213,10 @@ class Geocoder:
                     out.append((start, end, key, ids, ts >= 0 and (start != ts or end != te)))
                     i = j + 1
                     continue
+            elif cap and ts < 0 and len(form) >= 6 and form.isascii() and form.isalpha():
+                ids = self.gaz.variants.get(skeleton(form))
+                if ids and form not in storms:
+                    out.append((start, toks[i][2], _VARIANT + form, ids, False))
             elif not form.isascii() and is_indic(form):
                 hit = self._indic_stem(form)
                 if hit is not None:

@@ -130,3 +130,11 @@ def test_event_hashtags_give_context_not_locations(geocoder: Geocoder) -> None:
 
 def test_unlocated_is_empty_not_a_fake_point(geocoder: Geocoder) -> None:
     assert geocoder.locate_batch(["we need water and food", ""]) == [(), ()]
+
+
+@pytest.mark.parametrize(("written", "state"), [("Chenganoor", "Kerala"), ("Bhubaneshwar", "Odisha"), ("Paradeep", "Odisha")])
+def test_spelling_variants(geocoder: Geocoder, written: str, state: str) -> None:
+    locs = _one(geocoder, f"Boats needed at {written} now")
+    assert [(loc.text, loc.state) for loc in locs] == [(written, state)]
+    if locs[0].method == "gazetteer:variant":
+        assert locs[0].confidence < 0.9
