@@ -235,6 +235,11 @@ class _ZoneTables:
             sql += " WHERE " + " AND ".join(where)
         return decode_incidents(self._select(sql + " ORDER BY last_seen DESC", params))
 
+    def incident_exists(self, incident_id: str) -> bool:
+        """Whether an active incident holds this id."""
+        sql = "SELECT 1 AS x FROM incidents WHERE incident_id = ? AND state = 'active'"
+        return not self._select(sql, (incident_id,)).empty
+
     def count_incidents(self) -> int:
         return int(self._select("SELECT count(*) AS n FROM incidents WHERE state = 'active'")["n"].iloc[0])
 

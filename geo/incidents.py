@@ -27,7 +27,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -82,7 +82,7 @@ def hours(times: pd.Series) -> np.ndarray:
 
 
 def to_time(t_h: float) -> datetime:
-    return (_EPOCH + pd.Timedelta(hours=float(t_h))).to_pydatetime()
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(hours=float(t_h))
 
 
 def _echo_source(row_reply: Any, source: Any, text: Any, extra: Any) -> str | None:
@@ -233,33 +233,51 @@ def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> li
                         m["clon"].to_numpy(float)) + m["radius_m"].fillna(0.0).to_numpy(float)  # fmt: skip
     m["reach"] = np.where(weight > 0, reach, np.nan)
     footprints = _footprints(m, centre.dropna())
+    existing = existing if existing is not None else pd.DataFrame(columns=["status", "first_seen"])
+    real = m[~m["echo"].to_numpy(bool)]
+    g_all = m.groupby("incident_id", sort=True)
+    stats = pd.DataFrame({
+        "first": g_all["t_h"].min(), "last": g_all["t_h"].max(), "n": g_all.size(),
+        "reach": g_all["reach"].max(),
+    })  # fmt: skip
+    g_real = real.groupby("incident_id")
+    stats["reports"] = g_real.size().reindex(stats.index).fillna(0).astype(int)
+    stats["reporters"] = g_real["author_key"].nunique().reindex(stats.index).fillna(0).astype(int)
+    stats["people"] = pd.to_numeric(real["people"], errors="coerce").groupby(real["incident_id"]).max().reindex(stats.index)
+    cats = real.dropna(subset=["category"]).groupby(["incident_id", "category"]).size().reset_index(name="k")
+    cats = cats.sort_values(["incident_id", "k", "category"], ascending=[True, False, True]).drop_duplicates("incident_id")
+    stats["category"] = cats.set_index("incident_id")["category"].reindex(stats.index)
+    urg = real.dropna(subset=["urgency"])
+    urg = urg.assign(rank=urg["urgency"].astype(str).str.lower().map(URGENCY_RANK).fillna(0))
+    urg = urg.sort_values(["incident_id", "rank"], ascending=[True, False]).drop_duplicates("incident_id")
+    stats["urgency"] = urg.set_index("incident_id")["urgency"].reindex(stats.index)
+    needs = real[["incident_id", "needs"]].explode("needs").dropna(subset=["needs"])
+    need_counts: dict[str, dict[str, int]] = {}
+    for (inc_id, need), k in needs.groupby(["incident_id", "needs"]).size().items():
+        need_counts.setdefault(inc_id, {})[str(need)] = int(k)
+    ev = m.sort_values(["incident_id", "echo", "t_h", "report_id"]).groupby("incident_id").head(EVIDENCE_KEPT)
+    evidence = ev.groupby("incident_id")["report_id"].agg(tuple)
+    dists = m.dropna(subset=["district_lgd"]).groupby("incident_id")["district_lgd"].agg(lambda v: tuple(sorted({int(x) for x in v})))
     out: list[Incident] = []
-    existing = existing if existing is not None else pd.DataFrame()
-    for inc_id, g in m.groupby("incident_id", sort=True):
-        real = g[~g["echo"].to_numpy(bool)]
-        needs = Counter(n for v in real["needs"] for n in (v or ()))
-        people = pd.to_numeric(real["people"], errors="coerce").max()
-        category = real["category"].dropna().mode()
-        evidence = g.sort_values(["echo", "t_h", "report_id"])["report_id"].head(EVIDENCE_KEPT).tolist()
-        first_h = float(np.nanmin(g["t_h"].to_numpy(float)))
-        status, first_seen = "new", to_time(first_h)
-        if inc_id in existing.index:
-            row = existing.loc[inc_id]
-            status = row["status"]
-            if pd.notna(row["first_seen"]):
-                first_seen = min(first_seen, row["first_seen"].to_pydatetime())
+    known = set(existing.index)
+    for inc_id, row in zip(stats.index, stats.itertuples(), strict=True):
+        status, first_seen = "new", to_time(row.first)
+        if inc_id in known:
+            prev = existing.loc[inc_id]
+            status = prev["status"]
+            if pd.notna(prev["first_seen"]):
+                first_seen = min(first_seen, prev["first_seen"].to_pydatetime())
         lat, lon = centre["lat"].get(inc_id, np.nan), centre["lon"].get(inc_id, np.nan)
-        districts = sorted({int(d) for d in g["district_lgd"].dropna()})
         out.append(Incident(
             incident_id=str(inc_id), status=status, state="active",
-            lat=float(lat) if pd.notna(lat) else float("nan"), lon=float(lon) if pd.notna(lon) else float("nan"),
-            radius_m=float(np.nanmax(g["reach"].to_numpy(float))) if g["reach"].notna().any() else float("nan"),
-            footprint=footprints.get(str(inc_id), ()), reports=len(real), echoes=int(len(g) - len(real)),
-            reporters=int(real["author_key"].nunique()), people=int(people) if pd.notna(people) else 0,
-            needs=dict(sorted(needs.items())), urgency=_top_urgency(real["urgency"]),
-            category=str(category.iloc[0]) if len(category) else None,
-            first_seen=first_seen, last_seen=to_time(float(np.nanmax(g["t_h"].to_numpy(float)))),
-            evidence=tuple(evidence), districts=tuple(districts),
+            lat=float(lat), lon=float(lon), radius_m=float(row.reach),
+            footprint=footprints.get(str(inc_id), ()), reports=int(row.reports), echoes=int(row.n - row.reports),
+            reporters=int(row.reporters), people=int(row.people) if pd.notna(row.people) else 0,
+            needs=dict(sorted(need_counts.get(inc_id, {}).items())),
+            urgency=row.urgency if isinstance(row.urgency, str) else None,
+            category=row.category if isinstance(row.category, str) else None,
+            first_seen=first_seen, last_seen=to_time(row.last), evidence=evidence.get(inc_id, ()),
+            districts=dists.get(inc_id, ()),
         ))  # fmt: skip
     return out
 
@@ -496,8 +514,7 @@ def _unused_id(store: Any, report_id: str, taken: set[str]) -> str:
         name = incident_id_for(report_id if k == 1 else f"{report_id}#{k}")
         if name in taken:
             continue
-        row = store.incidents_frame(ids=[name])
-        if row.empty:
+        if not store.incident_exists(name):
             return name
     msg = f"no free incident id for {report_id}"
     raise RuntimeError(msg)

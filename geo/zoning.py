@@ -292,7 +292,11 @@ def build_zones(
         for zid, s in prev_sets.items():
             if zid not in claimed and len(ids & s) > overlap:
                 best, overlap = zid, len(ids & s)
-        zid = best or _zone_id("zone", min(ids))
+        zid = best
+        if zid is None:  # a new zone: named after its first incident, never an id in use
+            zid, k = _zone_id("zone", min(ids)), 1
+            while zid in claimed or zid in prev_sets:
+                zid, k = _zone_id("zone", f"{min(ids)}#{k}"), k + 1
         claimed.add(zid)
         reuse = best is not None and prev_sets[best] == ids and not (ids & touched)
         pending.append((zid, g, reuse))
