@@ -49,35 +49,9 @@ def load_reports(store_url: str, until: datetime | None, limit: int = MAX_REPORT
 def load_alerts(store_url: str, live_at: datetime | None) -> gpd.GeoDataFrame:
     """Alerts in force at ``live_at`` (every stored alert when ``None``), with their area geometry.
 
-    Reads every stored alert and decides with :func:`alerts_live_at`, which also answers for past
-    moments: the store's own ``live_at`` filter only knows an alert's state now, so an alert that
-    was later updated or cancelled would vanish from the history as well.
+    The store keeps when each alert was replaced, so a past moment shows the alerts as they stood then.
     """
-    frame = get_store(store_url).alerts_frame()
-    return frame if live_at is None else alerts_live_at(frame, live_at)
-
-
-def alerts_live_at(alerts: gpd.GeoDataFrame, when: datetime) -> gpd.GeoDataFrame:
-    """The alerts in force at ``when``: sent by then, not expired, not yet replaced.
-
-    An alert an Update or Cancel replaced (``replaced_by``) stays in force until the replacing
-    message was sent; a Cancel message itself is never an area in force.
-    """
-    if alerts.empty:
-        return alerts
-    at = pd.Timestamp(when)
-    at = at.tz_localize("UTC") if at.tzinfo is None else at.tz_convert("UTC")
-    sent_of = alerts.set_index("alert_id")["sent"]
-    replaced_at = alerts["replaced_by"].map(sent_of) if "replaced_by" in alerts else pd.Series(pd.NaT, alerts.index)
-    live = (
-        (alerts["msg_type"] != "Cancel")
-        & (alerts["sent"] <= at)
-        & (alerts["expires"].isna() | (alerts["expires"] > at))
-        & (replaced_at.isna() | (replaced_at > at))
-    )
-    if "replaced_by" in alerts:  # replaced by a message the store does not hold: trust the state
-        live &= ~(alerts["replaced_by"].notna() & replaced_at.isna())
-    return alerts[live.to_numpy()]
+    return get_store(store_url).alerts_frame(live_at=live_at)
 
 
 @st.cache_data(ttl=QUERY_TTL, show_spinner=False)

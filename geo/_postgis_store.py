@@ -23,6 +23,9 @@ from geo._rows import (
     decode_alerts,
     decode_reports,
     iso,
+    late_original_change,
+    LIVE_AT_SQL,
+    REPLACE_SQL,
     reference_updates,
     report_row,
 )
@@ -55,11 +58,12 @@ CREATE TABLE IF NOT EXISTS alerts (
     event TEXT, severity TEXT, urgency TEXT, certainty TEXT, headline TEXT, description TEXT,
     instruction TEXT, area_desc TEXT, geocodes TEXT NOT NULL DEFAULT '[]', expires TEXT,
     refs TEXT NOT NULL DEFAULT '[]', info TEXT NOT NULL DEFAULT '[]', geometry TEXT,
-    state TEXT NOT NULL DEFAULT 'active', replaced_by TEXT,
+    state TEXT NOT NULL DEFAULT 'active', replaced_by TEXT, replaced_at TEXT,
     topic TEXT, partition INTEGER, "offset" BIGINT, received_at TEXT,
     geom geometry(Geometry, 4326)
 );
 CREATE INDEX IF NOT EXISTS alerts_geom ON alerts USING gist (geom);
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS replaced_at TEXT;
 CREATE TABLE IF NOT EXISTS report_log (seq BIGSERIAL PRIMARY KEY, report_id TEXT NOT NULL);
 CREATE OR REPLACE FUNCTION {schema}.log_report() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO {schema}.report_log (report_id) VALUES (NEW.report_id); RETURN NULL; END $$;
@@ -177,19 +181,14 @@ class PostgisStore(_ZoneTables):
                 )
                 changes, cancels = reference_updates(alerts)
                 cur.executemany("UPDATE alerts SET state = 'cancel' WHERE alert_id = %s", [(c,) for c in cancels])
-                cur.executemany("UPDATE alerts SET state = %s, replaced_by = %s WHERE alert_id = %s", changes)
+                cur.executemany(REPLACE_SQL.format(p="%s"), changes)
                 for a in alerts:  # an original arriving after its Update/Cancel is born superseded
                     cur.execute(
-                        "SELECT alert_id, msg_type FROM alerts WHERE refs::jsonb ? %s ORDER BY sent DESC LIMIT 1",
+                        "SELECT alert_id, msg_type, sent FROM alerts WHERE refs::jsonb ? %s ORDER BY sent",
                         (a.alert_id,),
                     )
-                    later = cur.fetchone()
-                    if later:
-                        state = "cancelled" if later[1] == "Cancel" else "updated"
-                        cur.execute(
-                            "UPDATE alerts SET state = %s, replaced_by = %s WHERE alert_id = %s",
-                            (state, later[0], a.alert_id),
-                        )
+                    if (change := late_original_change(a.alert_id, cur.fetchall())) is not None:
+                        cur.execute(REPLACE_SQL.format(p="%s"), change)
         except psycopg.Error as exc:
             msg = f"writing {len(rows)} reports and {len(arows)} alerts to PostGIS failed: {str(exc).strip().splitlines()[0]}"
             raise StoreError(msg) from None
@@ -227,11 +226,11 @@ class PostgisStore(_ZoneTables):
 
     def alerts_frame(self, *, live_at: datetime | None = None) -> gpd.GeoDataFrame:
         cols = [c for c in ALERT_COLUMNS if c != "geometry"]
-        sql = f"SELECT {', '.join(cols)}, state, replaced_by, ST_AsBinary(geom) AS wkb FROM alerts"
+        sql = f"SELECT {', '.join(cols)}, state, replaced_by, replaced_at, ST_AsBinary(geom) AS wkb FROM alerts"
         params: list[Any] = []
         if live_at is not None:
-            sql += " WHERE state = 'active' AND sent <= %s AND (expires IS NULL OR expires > %s)"
-            params = [iso(live_at), iso(live_at)]
+            sql += " WHERE " + LIVE_AT_SQL.format(p="%s")
+            params = [iso(live_at)] * 3
         sql += " ORDER BY sent"
         df = decode_alerts(self._frame(sql, params))
         geometry = shapely.from_wkb([bytes(b) if b is not None else None for b in df.pop("wkb")])

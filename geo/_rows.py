@@ -89,19 +89,20 @@ def decode_reports(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def decode_alerts(df: pd.DataFrame) -> pd.DataFrame:
-    for col in ("sent", "expires", "received_at"):
+    for col in ("sent", "expires", "received_at", "replaced_at"):
         df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
     return df
 
 
-def reference_updates(alerts: Any) -> tuple[list[tuple[str, str, str]], list[str]]:
+def reference_updates(alerts: Any) -> tuple[list[tuple[str, str, str | None, str | None, str]], list[str]]:
     """What Updates and Cancels do to the alerts they reference.
 
-    Returns ``(state, replaced_by, alert_id)`` rows for the referenced alerts (an Update marks them
+    Returns ``(state, replaced_by, replaced_at, replaced_at, alert_id)`` rows (for :data:`REPLACE_SQL`)
+    for the referenced alerts (an Update marks them
     ``updated``, a Cancel ``cancelled``) and the ids of the Cancel messages themselves (state
     ``cancel``: they carry no live area).
     """
-    changes: list[tuple[str, str, str]] = []
+    changes: list[tuple[str, str, str | None, str | None, str]] = []
     cancels: list[str] = []
     for a in alerts:
         if a.msg_type not in ("Update", "Cancel"):
@@ -109,5 +110,31 @@ def reference_updates(alerts: Any) -> tuple[list[tuple[str, str, str]], list[str
         new_state = "updated" if a.msg_type == "Update" else "cancelled"
         if a.msg_type == "Cancel":
             cancels.append(a.alert_id)
-        changes += [(new_state, a.alert_id, ref) for ref in reference_ids(a)]
+        changes += [(new_state, a.alert_id, iso(a.sent), iso(a.sent), ref) for ref in reference_ids(a)]
     return changes, cancels
+
+
+#: An alert is in force at time t when it was sent by t, has not expired, is no Cancel, and was not
+#: yet replaced (``replaced_at`` is the ``sent`` of the Update/Cancel that replaced it). Keeping
+#: ``replaced_at`` lets the map show any past moment as it stood then.
+LIVE_AT_SQL = (
+    "msg_type <> 'Cancel' AND sent <= {p} AND (expires IS NULL OR expires > {p}) "
+    "AND (replaced_at IS NULL OR replaced_at > {p})"
+)
+
+#: Mark an alert replaced; ``replaced_at`` keeps the earliest replacement (an Update, then a Cancel).
+REPLACE_SQL = (
+    "UPDATE alerts SET state = {p}, replaced_by = {p}, "
+    "replaced_at = CASE WHEN replaced_at IS NULL OR replaced_at > {p} THEN {p} ELSE replaced_at END "
+    "WHERE alert_id = {p}"
+)
+
+
+def late_original_change(alert_id: str, later: list[tuple[str, str, str]]) -> tuple[str, str, str, str, str] | None:
+    """For an original that arrives after alerts referencing it (``later``: (id, msg_type, sent) in
+    sent order): the REPLACE_SQL row that makes it born superseded, or None."""
+    if not later:
+        return None
+    last_id, last_type, _ = later[-1]
+    first_sent = later[0][2]
+    return ("cancelled" if last_type == "Cancel" else "updated", last_id, first_sent, first_sent, alert_id)

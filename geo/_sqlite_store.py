@@ -27,6 +27,9 @@ from geo._rows import (
     decode_alerts,
     decode_reports,
     iso,
+    late_original_change,
+    LIVE_AT_SQL,
+    REPLACE_SQL,
     reference_updates,
     report_row,
 )
@@ -55,7 +58,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     event TEXT, severity TEXT, urgency TEXT, certainty TEXT, headline TEXT, description TEXT,
     instruction TEXT, area_desc TEXT, geocodes TEXT NOT NULL DEFAULT '[]', expires TEXT,
     refs TEXT NOT NULL DEFAULT '[]', info TEXT NOT NULL DEFAULT '[]', geometry TEXT,
-    state TEXT NOT NULL DEFAULT 'active', replaced_by TEXT,
+    state TEXT NOT NULL DEFAULT 'active', replaced_by TEXT, replaced_at TEXT,
     topic TEXT, partition INTEGER, "offset" INTEGER, received_at TEXT
 );
 CREATE TABLE IF NOT EXISTS report_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, report_id TEXT NOT NULL);
@@ -104,6 +107,9 @@ class SqliteStore(_ZoneTables):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(alerts)")}
+            if "replaced_at" not in columns:  # a store written before alert history was kept
+                self._db.execute("ALTER TABLE alerts ADD COLUMN replaced_at TEXT")
         except sqlite3.Error as exc:
             msg = f"cannot open the SQLite store at {path}: {exc}; check the path in store_url and its permissions"
             raise StoreError(msg) from None
@@ -146,17 +152,16 @@ class SqliteStore(_ZoneTables):
     def _apply_references(self, alerts: Sequence[Alert]) -> None:
         changes, cancels = reference_updates(alerts)
         self._db.executemany("UPDATE alerts SET state = 'cancel' WHERE alert_id = ?", [(c,) for c in cancels])
-        self._db.executemany("UPDATE alerts SET state = ?, replaced_by = ? WHERE alert_id = ?", changes)
+        self._db.executemany(REPLACE_SQL.format(p="?"), changes)
         # An original that arrives after its Update/Cancel (another partition) is born superseded.
         for a in alerts:
             later = self._db.execute(
-                "SELECT a.alert_id, a.msg_type FROM alerts a, json_each(a.refs) j WHERE j.value = ? "
-                "ORDER BY a.sent DESC LIMIT 1",
+                "SELECT a.alert_id, a.msg_type, a.sent FROM alerts a, json_each(a.refs) j WHERE j.value = ? "
+                "ORDER BY a.sent",
                 (a.alert_id,),
-            ).fetchone()
-            if later:
-                state = "cancelled" if later[1] == "Cancel" else "updated"
-                self._db.execute("UPDATE alerts SET state = ?, replaced_by = ? WHERE alert_id = ?", (state, later[0], a.alert_id))
+            ).fetchall()
+            if (change := late_original_change(a.alert_id, later)) is not None:
+                self._db.execute(REPLACE_SQL.format(p="?"), change)
 
     # --- reads ---------------------------------------------------------------------------
     def reports_frame(
@@ -191,8 +196,8 @@ class SqliteStore(_ZoneTables):
         sql = "SELECT * FROM alerts"
         params: list[Any] = []
         if live_at is not None:
-            sql += " WHERE state = 'active' AND sent <= ? AND (expires IS NULL OR expires > ?)"
-            params = [iso(live_at), iso(live_at)]
+            sql += " WHERE " + LIVE_AT_SQL.format(p="?")
+            params = [iso(live_at)] * 3
         sql += " ORDER BY sent"
         df = decode_alerts(pd.read_sql_query(sql, self._db, params=params))
         geometry = [shape(json.loads(g)) if g else None for g in df.pop("geometry")]

@@ -145,8 +145,10 @@ class Enricher:
         texts = [r.text for _, r in reports]
         found = self._geocoder.locate_batch(texts)
         distress = [k for k, (_, r) in enumerate(reports) if r.feed == "distress"]
-        labels = self._classifier.classify_batch([texts[k] for k in distress]) if self._classifier else []
-        label_of = dict(zip(distress, labels, strict=True))
+        label_of: dict[int, Any] = {}
+        if self._classifier is not None and distress:
+            labels = self._classifier.classify_batch([texts[k] for k in distress])
+            label_of = dict(zip(distress, labels, strict=True))
         out = list(items)
         for k, (i, report) in enumerate(reports):
             locations = tuple(found[k])

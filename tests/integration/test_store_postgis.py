@@ -17,6 +17,7 @@ from tests.unit.test_store import (  # noqa: F401 - the shared store behaviour, 
     test_reports_frame_keeps_unlocated_without_a_fake_point,
     test_until_filters_on_event_time,
     test_update_arriving_before_its_original_still_wins,
+    test_replaced_alerts_stay_on_the_map_for_the_times_they_were_in_force,
     test_update_supersedes_and_cancel_removes_from_live_map,
     test_upsert_is_idempotent_by_source_id,
 )

@@ -103,3 +103,34 @@ def test_update_arriving_before_its_original_still_wins(store_factory):
     store.upsert([], [make_alert("A1")])  # late, from another partition
     live = store.alerts_frame(live_at=datetime(2020, 5, 20, tzinfo=UTC))
     assert list(live["identifier"]) == ["A2"]
+
+
+def test_replaced_alerts_stay_on_the_map_for_the_times_they_were_in_force(store_factory):
+    store = store_factory()
+    ref1 = "sachet.ndma@gov.in,A1,2020-05-19T06:00:00+00:00"
+    ref2 = "sachet.ndma@gov.in,A2,2020-05-19T12:00:00+00:00"
+    store.upsert([], [make_alert("A1")])
+    store.upsert([], [make_alert("A2", "Update", (ref1,), sent=datetime(2020, 5, 19, 12, tzinfo=UTC))])
+    store.upsert([], [make_alert("A3", "Cancel", (ref1, ref2), sent=datetime(2020, 5, 20, 18, tzinfo=UTC))])
+
+    def live(hour: int, day: int = 19) -> list[str]:
+        return list(store.alerts_frame(live_at=datetime(2020, 5, day, hour, tzinfo=UTC))["identifier"])
+
+    assert live(8) == ["A1"]  # before the Update
+    assert live(13) == ["A2"]  # the Update replaced A1 at 12:00; the Cancel later does not revive A1
+    assert live(12, day=20) == ["A2"]
+    assert live(19, day=20) == []  # cancelled
+
+
+def test_store_written_before_alert_history_is_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE alerts (alert_id TEXT PRIMARY KEY, identifier TEXT NOT NULL, sender TEXT NOT NULL, "
+               "sent TEXT NOT NULL, status TEXT NOT NULL, msg_type TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'active')")
+    db.close()
+    store = open_store(f"sqlite:///{path}")
+    columns = {row[1] for row in store._db.execute("PRAGMA table_info(alerts)")}
+    store.close()
+    assert "replaced_at" in columns
