@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.errors import StoreError
 from geo.model import Alert, Report
@@ -45,6 +46,26 @@ class Store(Protocol):
 
     def latest_event_time(self) -> datetime | None:
         """The newest event time stored: the scenario's clock when replaying history."""
+
+    # --- incidents and zones (written by the zoning, read by the dashboard) -------------------
+    def incidents_frame(
+        self, *, ids: Sequence[str] | None = None, active_since: datetime | None = None, include_merged: bool = False
+    ) -> gpd.GeoDataFrame:
+        """Incidents with their footprint polygon; by default only active ones (not merged away)."""
+
+    def incident_history(self, incident_id: str | None = None) -> pd.DataFrame:
+        """Merges, splits and status changes, oldest first."""
+
+    def zones_frame(self) -> gpd.GeoDataFrame:
+        """The current affected zones, most severe first."""
+
+    def report_tallies(self) -> pd.DataFrame:
+        """Reports per district and tier (clustered, coarse, unlocated, off-topic): nothing dropped."""
+
+    def set_incident_status(self, incident_id: str, status: str, *, at: datetime | None = None, note: str = "") -> None:
+        """Triage: set an incident's status and record it in its history."""
+
+    def count_incidents(self) -> int: ...
 
     def close(self) -> None: ...
 
