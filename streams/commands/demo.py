@@ -1,6 +1,6 @@
 """``crisismap demo``: the whole product on one machine, no setup.
 
-Embedded broker -> topics -> ingest worker -> replay of the bundled Amphan scenario -> dashboard on
+Embedded broker -> topics -> ingest worker + zoning worker -> replay of the bundled Amphan scenario -> dashboard on
 http://127.0.0.1:8501. Ctrl-C (or SIGTERM) stops everything it started.
 """
 
@@ -38,7 +38,7 @@ def demo(
     store_url: StoreOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Run broker, ingest, replay and the dashboard together on the bundled Amphan scenario."""
+    """Run broker, ingest, zoning, replay and the dashboard together on the bundled Amphan scenario."""
     from geo.settings import CONFIG_DIR, Settings
     from streams.broker import port_in_use, start_broker
     from streams.commands._common import stop_event
@@ -63,6 +63,7 @@ def demo(
             "CRISISMAP_STORE_URL": settings.store_url,
         }
         procs.append(_spawn(["ingest"], env, logs / "ingest.log"))
+        procs.append(_spawn(["zones"], env, logs / "zones.log"))
         procs.append(_spawn(["dashboard"], env, logs / "dashboard.log"))
         typer.echo(f"crisismap demo: broker {settings.bootstrap_servers}, store {settings.store_url}, logs in {logs}/")
         counts = replay(
