@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _MAX_TEXT = 100_000
 _DIGIT = re.compile(r"\d")
-_COORD_HINT = re.compile(r"\d[.,]\d\d|[°º˚′']|\blat|\blon|\blng|\d\s*[NSEWnsew]\b|maps|openstreetmap|\bdeg", re.I)
+_COORD_HINT = re.compile(r"\d[.,]\d\d|[°º˚′]|\blat|\blon|\blng|\d\s*[NSEWnsew]\b|maps|openstreetmap|\bdeg", re.I)
 _SIX_DIGITS = re.compile(r"\d{3}\s?\d{3}")
 
 
@@ -49,7 +49,7 @@ _PIN = re.compile(r"(?<![\d/\-:+₹$])(?<!\d[.,])([1-9]\d{2})\s?(\d{3})(?!\d|[.,
 _PIN_CUE = re.compile(r"(?:pin|pincode|pin code|postal code|zip|post)\s*(?:code|no\.?|number)?\s*[:\-#.]?\s*$", re.I)
 _MONEY_CUE = re.compile(r"(?:rs\.?|inr|₹|\$|usd|rupees|tk|amount|price|cost)\s*$", re.I)
 _DIGIPIN = re.compile(r"(?<![A-Za-z0-9])([2-9CFJKLMPT]{3})[- ]([2-9CFJKLMPT]{3})[- ]([2-9CFJKLMPT]{4})(?![A-Za-z0-9])", re.I)
-_DIGIPIN_HINT = re.compile(r"[2-9CFJKLMPT]{3}[- ]?[2-9CFJKLMPT]{3}|digipin", re.I)
+_DIGIPIN_HINT = re.compile(r"[2-9CFJKLMPT]{3}[- ][2-9CFJKLMPT]{3}[- ][2-9CFJKLMPT]{4}|[Dd][Ii][Gg][Ii][Pp][Ii][Nn]")
 _DIGIPIN_CUE = re.compile(r"digipin\s*[:\-#]?\s*([2-9CFJKLMPT]{10})(?![A-Za-z0-9])", re.I)
 
 

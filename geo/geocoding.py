@@ -54,6 +54,9 @@ _RELATIVE = re.compile(
 )
 _INDIC_SUFFIXES = tuple(sorted({fold(s) for s in (
     "েতে", "তে", "য়", "য়", "ের", "র", "কে", "এর", "ে", "ও", "ই", "का", "की", "के", "में", "से")}, key=len, reverse=True))
+_RELATIVE_ANY = re.compile(r"\d\s*(?:km|kms|kilomet|mi\b|miles)|\bbetween\b", re.I)
+_NEAR_ANY = re.compile(r"\b(?:near|nr|close to|next to|beside|outside|around|opposite|opp)\b", re.I)
+_STORM_ANY = re.compile(r"hurricane|cyclone|storm|typhoon|tropical|depression", re.I)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.I)
 _AND = re.compile(r"^\s*(?:and|&|-)\s*$", re.I)
 _NEAR = re.compile(r"\b(?:near|nr\.?|close to|next to|beside|outside|around|opposite|opp\.?)\s+(?:the\s+)?$", re.I)
@@ -130,6 +133,7 @@ class Geocoder:
         if not keep and not explicit:
             keep = list(range(len(mentions)))
         located = []
+        near_words = _NEAR_ANY.search(text) is not None
         for n in keep:
             loc = self._location(text, mentions[n], *chosen[n])
             start = loc.start or 0
@@ -137,7 +141,7 @@ class Geocoder:
                 loc = replace(loc, confidence=round(loc.confidence * 0.6, 3), method="hashtag")
             elif mentions[n][2].startswith(_VARIANT):
                 loc = replace(loc, confidence=round(loc.confidence * 0.75, 3), method="gazetteer:variant")
-            elif _NEAR.search(text, max(0, start - 20), start):
+            elif near_words and _NEAR.search(text, max(0, start - 20), start):
                 loc = replace(loc, radius_m=loc.radius_m + 3_000.0, method="gazetteer:near")
             located.append(loc)
         derived = self._relative(text, located)
@@ -180,32 +184,37 @@ class Geocoder:
 
     def _mentions(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         """(start, end, key, candidate ids, is-event-hashtag) of each accepted place name, longest first."""
-        toks = tokenize(text)
+        if "/" in text or "@" in text or taken:
+            # Blank out links, @handles and explicit positions (same length, so offsets hold).
+            chars = list(_URL.sub(_blank, text)) if ("/" in text or "@" in text) else list(text)
+            for s0, s1 in taken:
+                chars[s0:s1] = " " * (s1 - s0)
+            toks = tokenize("".join(chars))
+        else:
+            toks = tokenize(text)
         if not toks:
             return []
-        blocked = [*taken, *((m.start(), m.end()) for m in _URL.finditer(text))] if ("/" in text or "@" in text or taken) else taken
         index, prefixes, maxn = self.gaz.index, self.gaz.prefixes, self.gaz.max_tokens
-        storms = {toks[k][0] for k in range(1, len(toks))
-                  if toks[k - 1][0] in _STORM_WORDS and toks[k][3] and toks[k][1] - toks[k - 1][2] <= 1}
+        storms = set() if not _STORM_ANY.search(text) else {
+            toks[k][0] for k in range(1, len(toks))
+            if toks[k - 1][0] in _STORM_WORDS and toks[k][3] and toks[k][1] - toks[k - 1][2] <= 1}
         out: list[Mention] = []
         i, n = 0, len(toks)
         while i < n:
             form, start, _, cap, ts, te = toks[i]
-            if blocked and _inside(start, blocked):
-                i += 1
-                continue
-            best = None
-            key = form
-            for j in range(i, min(n, i + maxn)):
-                if j > i:
+            ids = index.get(form)
+            best = None if ids is None else (i, form, ids)
+            if form in prefixes:
+                key = form
+                for j in range(i + 1, min(n, i + maxn)):
                     if toks[j][1] - toks[j - 1][2] > 2 or text[toks[j - 1][2]:toks[j][1]].strip(" -'.’") != "":
                         break  # names do not run across punctuation other than - ' .
                     key = key + " " + toks[j][0]
-                ids = index.get(key)
-                if ids is not None:
-                    best = (j, key, ids)
-                if key not in prefixes:
-                    break
+                    ids = index.get(key)
+                    if ids is not None:
+                        best = (j, key, ids)
+                    if key not in prefixes:
+                        break
             if best is not None:
                 j, key, ids = best
                 if key not in storms and self._accept(text, toks, i, j, key, ids):
@@ -369,6 +378,8 @@ class Geocoder:
         )
 
     def _relative(self, text: str, located: list[Location]) -> list[Location]:
+        if not _RELATIVE_ANY.search(text):
+            return []
         out = []
         for n, loc in enumerate(located):
             start = loc.start or 0
@@ -407,6 +418,10 @@ def _shouting(text: str) -> bool:
     """Mostly capitals: then "US" is as likely the pronoun as the country."""
     letters = _LETTERS.findall(text)
     return sum(w.isupper() for w in letters) > 0.5 * len(letters)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
