@@ -48,6 +48,8 @@ class UserPlace:
     kind: str = "landmark"
     radius_m: float = 200.0
     aliases: tuple[str, ...] = ()
+    population: float | None = None  # known for GeoNames dumps: then it ranks like any other place
+    country: str = ""
 
 
 class Gazetteer:
@@ -108,9 +110,12 @@ class Gazetteer:
         for i, p in enumerate(places):
             st, di, sl, dl = admin[i]
             row = {"lat": p.lat, "lon": p.lon, "kind": KIND_CODE.get(p.kind, KIND_CODE["landmark"]),
-                   "radius": p.radius_m, "pop": 1e5, "state_lgd": sl or 0, "district_lgd": dl or 0,
+                   "radius": p.radius_m, "pop": p.population if p.population is not None else 1e5, "state_lgd": sl or 0, "district_lgd": dl or 0,
                    "gid": f"user:{_place_id(p)}", "name": p.name, "cc": "IN" if st else "", "state": st,
-                   "district": di, "prior": 7.0, "main": name_key(p.name)}
+                   "district": di, "main": name_key(p.name),
+                   "prior": 7.0 if p.population is None else math.log10(p.population + 10.0) + 0.3}
+            if p.country:
+                row["cc"] = p.country
             for k in cols:
                 extra[k].append(row[k])
         for k, v in cols.items():
@@ -144,7 +149,8 @@ def read_user_places(path: Path | None = None) -> list[UserPlace]:
         if line.strip():
             d = json.loads(line)
             out.append(UserPlace(d["name"], float(d["lat"]), float(d["lon"]), d.get("kind", "landmark"),
-                                 float(d.get("radius_m", 200.0)), tuple(d.get("aliases", ()))))
+                                 float(d.get("radius_m", 200.0)), tuple(d.get("aliases", ())), d.get("population"),
+                                 d.get("country") or ""))
     return out
 
 
@@ -154,14 +160,48 @@ _LON_COLS = ("lon", "lng", "long", "longitude", "x")
 
 
 def parse_places(path: Path) -> list[UserPlace]:
-    """User places from a CSV (name, lat, lon[, kind, radius_m, aliases]) or a GeoJSON of Points."""
+    """User places from a CSV (name, lat, lon[, kind, radius_m, aliases]), a GeoJSON of Points, or a
+    GeoNames country dump (``XX.txt``, tab-separated)."""
     if not path.exists():
         msg = f"{path} does not exist; give a CSV or GeoJSON file of places"
         raise GeocodeError(msg)
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     if path.suffix.lower() in {".geojson", ".json"} or text.lstrip().startswith("{"):
         return _places_from_geojson(text, path)
+    first = text.split("\n", 1)[0]
+    if first.count("\t") >= 18:
+        return _places_from_geonames(text, path)
     return _places_from_csv(text, path)
+
+
+_GEONAMES_KIND = {"ADM1": ("state", 100_000.0), "ADM2": ("district", 30_000.0), "ADM3": ("district", 10_000.0),
+                  "PPLC": ("city", 10_000.0), "PPLA": ("city", 8_000.0)}
+
+
+def _places_from_geonames(text: str, path: Path) -> list[UserPlace]:
+    """A GeoNames country dump (``NP.txt``: 19 tab-separated columns): populated places and admin units."""
+    from geo._gazetteer_build import _keep_alt
+
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        f = line.split("\t")
+        if len(f) < 19 or f[6] not in {"P", "A"}:
+            continue
+        try:
+            lat, lon, pop = float(f[4]), float(f[5]), float(f[14] or 0)
+        except ValueError:
+            msg = f"{path} line {n}: latitude/longitude/population are not numbers; is this a GeoNames dump?"
+            raise GeocodeError(msg) from None
+        _check_point(f[1], lat, lon, f"{path} line {n}")
+        kind, radius = _GEONAMES_KIND.get(f[7], ("town" if pop >= 10_000 else "village", 2_000.0))
+        if f[6] == "A" and f[7] not in _GEONAMES_KIND:
+            continue
+        aliases = tuple(a for a in f[3].split(",") if a and _keep_alt(a, f[1], pop))[:20]
+        out.append(UserPlace(f[1], lat, lon, kind, radius, aliases, pop, f[8]))
+    if not out:
+        msg = f"{path} has no populated places or admin units; expected a GeoNames dump (19 tab-separated columns)"
+        raise GeocodeError(msg)
+    return out
 
 
 def _check_point(name: str, lat: float, lon: float, where: str) -> None:
@@ -253,7 +293,8 @@ def add_user_places(places: list[UserPlace], path: Path | None = None) -> int:
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         for p in known.values():
-            fh.write(json.dumps({"name": p.name, "lat": p.lat, "lon": p.lon, "kind": p.kind,
-                                 "radius_m": p.radius_m, "aliases": list(p.aliases)}, ensure_ascii=False) + "\n")
+            fh.write(json.dumps({"name": p.name, "lat": p.lat, "lon": p.lon, "kind": p.kind, "radius_m": p.radius_m,
+                                 "aliases": list(p.aliases), "population": p.population, "country": p.country},
+                                ensure_ascii=False) + "\n")
     tmp.replace(path)
     return len(known)

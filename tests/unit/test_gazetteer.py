@@ -80,3 +80,21 @@ def test_user_places_merge_and_are_found(tmp_path: Path, gaz: Gazetteer) -> None
     hit = next(loc for loc in locs if loc.text == "Gosaba Relief Shelter")
     assert hit.kind == "landmark" and hit.radius_m == 150.0
     assert hit.district_lgd == 343 and hit.gazetteer_id.startswith("user:")
+
+
+def test_geonames_country_dump(tmp_path: Path, gaz: Gazetteer) -> None:
+    """A GeoNames dump adds a country's places; they rank by population like built-in places."""
+    def row(gid: int, name: str, alts: str, lat: float, lon: float, fcl: str, fcode: str, pop: int) -> str:
+        return "\t".join([str(gid), name, name, alts, str(lat), str(lon), fcl, fcode, "NP", "", "01", "", "", "",
+                          str(pop), "", "1300", "Asia/Kathmandu", "2024-01-01"])
+
+    dump = tmp_path / "NP.txt"
+    dump.write_text("\n".join([
+        row(1, "Tikapur Bazaar", "Tikapur Bazar", 28.5, 81.12, "P", "PPL", 56000),
+        row(2, "Some Stream", "", 28.0, 81.0, "H", "STM", 0),
+    ]) + "\n")
+    places = parse_places(dump)
+    assert [(p.name, p.kind, p.country) for p in places] == [("Tikapur Bazaar", "town", "NP")]
+    geocoder = Geocoder(gaz.with_places(places))
+    loc = geocoder.locate_batch(["flood water in Tikapur Bazar"])[0][0]
+    assert loc.name == "Tikapur Bazaar" and loc.state is None and abs(loc.lat - 28.5) < 1e-6
