@@ -9,7 +9,7 @@ Data: the IDRISI-R gold tweets (HumAID labels, CC BY 4.0, Suwaileh et al.) read 
     python3 ../shared/tools/eval_classify.py ../shared/data/idrisi/lmr/cyclone_idai_2019.jsonl \
         --cmd '.venv/bin/crisismap classify --model /tmp/m.npz.gz'
 
-Model: hashed word 1-2-grams + char_wb 2-5-grams, TF-IDF (geo/_features.py), one-vs-rest linear SVM
+Model: hashed word 1-2-grams + char_wb 3- and 5-grams, TF-IDF (geo/_features.py), one-vs-rest linear SVM
 with balanced class weights; margins become probabilities by a softmax with a temperature fitted on
 leave-one-event-out margins (log-loss). ``--loeo`` writes per-event and per-class F1 to the card.
 """
@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--C", type=float, default=0.2, help="inverse regularisation of the linear SVM")
     parser.add_argument("--temperature", type=float, default=4.0, help="softmax scale of SVM margins (calibrated on LOEO)")
     parser.add_argument("--bits", type=int, default=18, help="log2 of the number of hashed features")
-    parser.add_argument("--char-sizes", type=lambda s: tuple(int(n) for n in s.split(",")), default=(2, 3, 4, 5))
+    parser.add_argument("--char-sizes", type=lambda s: tuple(int(n) for n in s.split(",")), default=(3, 5))
     args = parser.parse_args()
 
     events = load_events(args.data)

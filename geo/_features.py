@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -26,7 +27,6 @@ from scipy import sparse
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_HASHTAG = re.compile(r"#(\w+)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Anything that is not a letter, digit, combining mark (Devanagari/Bengali vowel signs) or '?'/'!'.
 _NON_WORD = re.compile(r"[^\w\u0900-\u0DFF?!\x1e]+")
@@ -56,15 +56,11 @@ def normalise_batch(texts: Sequence[str]) -> list[str]:
     joined = _RS.join(texts) if not any(_RS in t for t in texts) else _RS.join(t.replace(_RS, " ") for t in texts)
     joined = _URL.sub(" httpurl ", joined)
     joined = _MENTION.sub(" atuser ", joined)
-    joined = _HASHTAG.sub(_split_hashtag, joined)
+    joined = _CAMEL.sub(" ", joined)  # #CycloneAmphan -> #Cyclone Amphan (and iPhone -> i Phone)
     joined = _NUMBER.sub(" 0 ", joined.replace("&amp;", "&"))
     joined = _MARK.sub(r" \1 ", joined)
     joined = _NON_WORD.sub(" ", joined.lower()).replace("_", " ")
     return [" ".join(part.split()) for part in joined.split(_RS)]
-
-
-def _split_hashtag(match: re.Match[str]) -> str:
-    return " " + _CAMEL.sub(" ", match.group(1)) + " "
 
 
 @dataclass(frozen=True)
@@ -81,10 +77,10 @@ class HashedTfidf:
     idf: np.ndarray  # float32, shape (2**bits,)
 
     @classmethod
-    def fit(cls, texts: Sequence[str], bits: int = 18, char_sizes: tuple[int, ...] = (2, 3, 4, 5)) -> HashedTfidf:
+    def fit(cls, texts: Sequence[str], bits: int = 18, char_sizes: tuple[int, ...] = (3, 5)) -> HashedTfidf:
         """Learn smoothed IDF (as scikit-learn's ``smooth_idf``) from normalised ``texts``."""
         docs, cols = ngram_columns(texts, bits, char_sizes)
-        pairs = np.unique(docs * (2**bits) + cols)
+        pairs = np.unique(docs.astype(np.int64) * (2**bits) + cols)
         df = np.bincount(pairs % (2**bits), minlength=2**bits).astype(np.float64)
         idf = (np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0).astype(np.float32)
         return cls(bits=bits, char_sizes=char_sizes, idf=idf)
@@ -108,26 +104,46 @@ class HashedTfidf:
 def linear_scores(
     features: HashedTfidf, texts: Sequence[str], weights: np.ndarray, bias: np.ndarray
 ) -> np.ndarray:
-    """``X @ weights + bias`` for normalised ``texts`` (posts x classes)."""
-    docs, cols, vals = features.occurrences(texts)
-    order = np.argsort(docs, kind="stable")  # a few sorted runs: timsort merges them in linear time
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=len(texts)))))
-    x = sparse.csr_matrix((vals[order], cols[order], indptr), shape=(len(texts), weights.shape[0]))
-    return np.asarray(x @ weights, dtype=np.float64) + bias
+    """``X @ weights + bias`` for normalised ``texts`` (posts x classes), without sorting ``X``.
+
+    Each n-gram family comes out ordered by post, so each is a valid CSR matrix as it is.
+    """
+    n = len(texts)
+    docs, cols, sizes = _ngram_families(texts, features.bits, features.char_sizes)
+    vals = features.idf[cols]
+    norms = np.sqrt(np.bincount(docs, weights=vals * vals, minlength=n))
+    norms[norms == 0] = 1.0
+    vals = (vals / norms[docs]).astype(np.float32)
+    scores = np.tile(np.asarray(bias, dtype=np.float64), (n, 1))
+    rows = np.arange(n + 1, dtype=np.int32)
+    offset = 0
+    for size in sizes:
+        part = slice(offset, offset + size)
+        offset += size
+        indptr = np.searchsorted(docs[part], rows)
+        x = sparse.csr_matrix((vals[part], cols[part], indptr), shape=(n, weights.shape[0]))
+        scores += x @ weights
+    return scores
 
 
 def ngram_columns(texts: Sequence[str], bits: int, char_sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """``(post index, column)`` of every hashed word, word-pair and char_wb n-gram occurrence.
+    """``(post index, column)`` of every hashed word, word-pair and char_wb n-gram occurrence."""
+    docs, cols, _ = _ngram_families(texts, bits, char_sizes)
+    return docs, cols
 
-    Posts are ordered within each family (words, pairs, then each char size), not overall.
-    """
+
+def _ngram_families(
+    texts: Sequence[str], bits: int, char_sizes: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Posts and columns of all occurrences, family after family (words, pairs, each char size),
+    ordered by post within a family; and the number of occurrences of each family."""
     # Layout: SEP " w1 w2 " SEP " w1 " SEP ... so every word has a space on both sides.
     joined = "\0 " + " \0 ".join(texts) + " \0"
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     length = codes.size
     is_sep = codes == _SEP
     is_space = codes == _SPACE
-    doc_of = np.cumsum(is_sep) - 1  # post index of each position (separators belong to the next)
+    doc_of = np.cumsum(is_sep, dtype=np.int32) - 1  # post of each position (separators: the next)
 
     # Words: spans between consecutive spaces holding at least one character and no separator.
     spaces = np.flatnonzero(is_space)
@@ -137,13 +153,10 @@ def ngram_columns(texts: Sequence[str], bits: int, char_sizes: tuple[int, ...]) 
     w_doc = doc_of[w_start]
     same = w_doc[:-1] == w_doc[1:]
     p_start, p_end, p_doc = w_start[:-1][same], w_end[1:][same], w_doc[:-1][same]
+    powers, inv_powers = _powers(1 << length.bit_length())
     with np.errstate(over="ignore"):
-        powers = np.cumprod(np.concatenate(([np.uint64(1)], np.full(length, _P, dtype=np.uint64))), dtype=np.uint64)
-        inv_powers = np.cumprod(
-            np.concatenate(([np.uint64(1)], np.full(length, _P_INV, dtype=np.uint64))), dtype=np.uint64
-        )
         prefix = np.zeros(length + 1, dtype=np.uint64)
-        np.cumsum(codes * powers[:-1], out=prefix[1:])
+        np.cumsum(codes * powers[:length], out=prefix[1:])
         starts = np.concatenate((w_start, p_start))
         hashes = [(prefix[np.concatenate((w_end, p_end))] - prefix[starts]) * inv_powers[starts]]
     families = [np.uint64(1), np.uint64(2)]
@@ -151,7 +164,7 @@ def ngram_columns(texts: Sequence[str], bits: int, char_sizes: tuple[int, ...]) 
     docs = [w_doc, p_doc]
 
     # char_wb n-grams: Horner's rule over shifted views; a space only at either end, no separator.
-    blocked = np.concatenate(([0], np.cumsum(is_space | is_sep)))
+    blocked = np.concatenate(([0], np.cumsum(is_space | is_sep, dtype=np.int32)))
     with np.errstate(over="ignore"):
         for n in char_sizes:
             if length < n:
@@ -175,5 +188,18 @@ def ngram_columns(texts: Sequence[str], bits: int, char_sizes: tuple[int, ...]) 
     family = np.repeat(np.array(families, dtype=np.uint64), sizes)
     with np.errstate(over="ignore"):
         h = (np.concatenate(hashes) ^ (family * _MIX)) * _MIX
-    cols = (h >> np.uint64(64 - bits)).astype(np.int64)
-    return np.concatenate(docs).astype(np.int64), cols
+    cols = (h >> np.uint64(64 - bits)).astype(np.int32)
+    return np.concatenate(docs), cols, sizes
+
+
+@lru_cache(maxsize=8)
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P**i`` and ``P**-i`` modulo 2**64 for ``i < size`` (read-only; sizes are powers of two)."""
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.concatenate(([np.uint64(1)], np.full(size - 1, _P, dtype=np.uint64))), dtype=np.uint64)
+        inverse = np.cumprod(
+            np.concatenate(([np.uint64(1)], np.full(size - 1, _P_INV, dtype=np.uint64))), dtype=np.uint64
+        )
+    powers.flags.writeable = False
+    inverse.flags.writeable = False
+    return powers, inverse

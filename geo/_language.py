@@ -17,7 +17,7 @@ Labels (``LANGUAGES``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -46,11 +46,19 @@ ami amra amader amar tumi tomra apni apnara achhe ache achi nei nai dorkar lagbe
 sahajjo sahajya sahajyo bari barite ghore bonna bonya jhor toh kintu ekhane ekhon kothay hobe
 hoyeche hoye korun koro kore theke manush khub onek ektu jonno jonyo aschhe asche gelo chilo
 """.split()
-_ROMAN = Lexicon([("hi", w) for w in _ROMAN_HINDI] + [("bn", w) for w in _ROMAN_BENGALI])
+#: ``(label, term)`` pairs of the romanised word lists, for a caller's combined Lexicon.
+ROMAN_TERMS: tuple[tuple[str, str], ...] = tuple(
+    [("roman:hi", w) for w in _ROMAN_HINDI] + [("roman:bn", w) for w in _ROMAN_BENGALI]
+)
+_ROMAN = Lexicon(ROMAN_TERMS)
 
 
-def detect_languages(texts: Sequence[str]) -> list[str]:
-    """The language label of each text (see the module docstring), for a whole batch at once."""
+def detect_languages(texts: Sequence[str], found: Sequence[Mapping[str, int]] | None = None) -> list[str]:
+    """The language label of each text (see the module docstring), for a whole batch at once.
+
+    ``found``: counts from a Lexicon holding ``ROMAN_TERMS`` run over the lower-cased texts, when
+    the caller already has them; otherwise the texts are scanned here.
+    """
     n = len(texts)
     if n == 0:
         return []
@@ -66,31 +74,35 @@ def detect_languages(texts: Sequence[str]) -> list[str]:
         name: np.bincount(doc[mask], minlength=n) for name, mask in
         (("latin", latin), ("deva", deva), ("beng", beng), ("odia", odia), ("other", other))
     }
-    romanised = _ROMAN.counts([t.lower() for t in texts])
-    hi_hits = [c.get("hi", 0) for c in romanised]
-    bn_hits = [c.get("bn", 0) for c in romanised]
-    return [
-        _label(
-            int(counts["latin"][i]), int(counts["deva"][i]), int(counts["beng"][i]),
-            int(counts["odia"][i]), int(counts["other"][i]), int(hi_hits[i]), int(bn_hits[i]),
-        )
-        for i in range(n)
-    ]
+    if found is None:
+        found = _ROMAN.counts([t.lower() for t in texts])
+    hi_hits = np.fromiter((c.get("roman:hi", 0) for c in found), dtype=np.int64, count=n)
+    bn_hits = np.fromiter((c.get("roman:bn", 0) for c in found), dtype=np.int64, count=n)
+    return _labels(counts["latin"], counts["deva"], counts["beng"], counts["odia"], counts["other"], hi_hits, bn_hits)
 
 
-def _label(latin: int, deva: int, beng: int, odia: int, other: int, hi_hits: int, bn_hits: int) -> str:
-    native = max(deva, beng, odia)
+def _labels(
+    latin: np.ndarray, deva: np.ndarray, beng: np.ndarray, odia: np.ndarray, other: np.ndarray,
+    hi_hits: np.ndarray, bn_hits: np.ndarray,
+) -> list[str]:
+    """The rule of the module docstring, on per-post letter counts of each script."""
+    native = np.maximum(np.maximum(deva, beng), odia)
     letters = latin + deva + beng + odia + other
-    if letters == 0 or (other > latin and other > native):
-        return "und"
-    if native and native >= latin * 0.5:
-        if odia == native:
-            return "or"
-        base = "hi" if deva == native else "bn"
-        mixed = latin / letters >= MIXED_LATIN_SHARE
-        return f"{base}-en" if mixed else base
-    if native:  # a few native letters in a mostly Latin post
-        return "hi-en" if deva >= beng else "bn-en"
-    if hi_hits + bn_hits >= MIN_ROMANISED_WORDS:
-        return "bn-en" if bn_hits > hi_hits else "hi-en"
-    return "en"
+    mixed = latin >= MIXED_LATIN_SHARE * np.maximum(letters, 1)
+    native_main = (native > 0) & (native >= latin * 0.5)
+    hindi_side = deva >= beng
+    romanised = hi_hits + bn_hits >= MIN_ROMANISED_WORDS
+    conditions = [
+        (letters == 0) | ((other > latin) & (other > native)),
+        native_main & (odia == native),
+        native_main & hindi_side & ~mixed,
+        native_main & hindi_side & mixed,
+        native_main & ~mixed,
+        native_main,
+        (native > 0) & hindi_side,
+        native > 0,
+        romanised & (bn_hits > hi_hits),
+        romanised,
+    ]
+    choices = ["und", "or", "hi", "hi-en", "bn", "bn-en", "hi-en", "bn-en", "bn-en", "hi-en"]
+    return np.select(conditions, choices, default="en").tolist()

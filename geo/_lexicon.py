@@ -71,11 +71,20 @@ class Lexicon:
 
 
 def _tally(spans: list[tuple[int, int, str]], counts: dict[str, int]) -> None:
-    """Add the labels of ``spans`` to ``counts``, skipping spans inside a longer span."""
+    """Add the labels of ``spans`` to ``counts``, skipping spans inside a longer span of a label in
+    the same namespace (the part before ":"; labels without one share a namespace)."""
     if len(spans) > 1:
         spans = [
-            (s, e, label) for s, e, label in spans
-            if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in spans)
+            (s, e, label)
+            for s, e, label in spans
+            if not any(
+                s2 <= s and e <= e2 and (e2 - s2) > (e - s) and _namespace(l2) == _namespace(label)
+                for s2, e2, l2 in spans
+            )
         ]
     for _, _, label in spans:
         counts[label] = counts.get(label, 0) + 1
+
+
+def _namespace(label: str) -> str:
+    return label.partition(":")[0] if ":" in label else ""

@@ -11,7 +11,7 @@ People: the largest count stated next to a word for people ("30 people stranded"
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from geo._lexicon import Lexicon
 
@@ -145,29 +145,36 @@ _PEOPLE = re.compile(
 )
 
 _DIGIT = re.compile(r"\d")
-# One automaton for everything: need names, "urgent", "people" (a people noun), "number" (a word).
-_LEXICON = Lexicon(
+#: ``(label, term)`` pairs of every lexicon here: need names, "urgent", "people" (a people noun)
+#: and "number" (a number word); for a caller's combined Lexicon.
+TERMS: tuple[tuple[str, str], ...] = tuple(
     [(need, term) for need, terms in _NEED_LEXICON.items() for term in terms]
     + [("urgent", term) for term in _URGENT_TERMS]
     + [("people", noun) for noun in _PEOPLE_NOUNS_LATIN.split("|") + _PEOPLE_NOUNS_NATIVE.split("|")]
     + [("people", "family of"), ("people", "परिवार")]
     + [("number", word) for word in _UNITS]
 )
+_LEXICON = Lexicon(TERMS)
 
 
-def scan(texts: Sequence[str]) -> tuple[list[tuple[str, ...]], list[int | None], list[bool]]:
+def scan(
+    texts: Sequence[str], found: Sequence[Mapping[str, int]] | None = None
+) -> tuple[list[tuple[str, ...]], list[int | None], list[bool]]:
     """Needs (in ``NEEDS`` order), number of people and urgency marker of each lower-cased text.
 
-    One Aho-Corasick pass over the batch; the people pattern runs only on texts that hold both a
-    people noun and a number.
+    One Aho-Corasick pass over the batch (or ``found``, the counts of a Lexicon holding ``TERMS``
+    that the caller already ran); the people pattern runs only on texts that hold both a people
+    noun and a number.
     """
+    if found is None:
+        found = _LEXICON.counts(texts)
     needs: list[tuple[str, ...]] = []
     people: list[int | None] = []
     urgent: list[bool] = []
-    for text, found in zip(texts, _LEXICON.find(texts), strict=True):
-        needs.append(tuple(need for need in NEEDS if need in found) if found else ())
-        urgent.append("urgent" in found)
-        if "people" in found and ("number" in found or _DIGIT.search(text)):
+    for text, labels in zip(texts, found, strict=True):
+        needs.append(tuple(need for need in NEEDS if need in labels) if labels else ())
+        urgent.append("urgent" in labels)
+        if "people" in labels and ("number" in labels or _DIGIT.search(text)):
             people.append(_largest_count(text))
         else:
             people.append(None)

@@ -42,8 +42,9 @@ from typing import Literal
 import numpy as np
 
 from geo._features import HashedTfidf, linear_scores, normalise_batch
-from geo._language import LANGUAGES, detect_languages
-from geo._needs import NEEDS, scan
+from geo._language import LANGUAGES, ROMAN_TERMS, detect_languages
+from geo._lexicon import Lexicon
+from geo._needs import NEEDS, TERMS, scan
 from geo.errors import CrisismapError
 
 __all__ = [
@@ -78,6 +79,7 @@ MODEL_PATH = Path(__file__).resolve().parent / "models" / "humaid_linear.npz.gz"
 #: Below this model confidence the rule-based categories may replace the model's answer.
 RULE_CONFIDENCE = 0.45
 
+_POST_LEXICON = Lexicon(TERMS + ROMAN_TERMS)
 _LIFE_SAFETY = frozenset({"rescue", "medical", "missing_person"})
 _HARM_CATEGORIES = frozenset({
     "requests_or_urgent_needs",
@@ -125,9 +127,11 @@ class Classifier:
         if not texts:
             return []
         lowered = [t.lower() for t in texts]
-        needs, people, urgent = scan(lowered)
+        found = _POST_LEXICON.counts(lowered)  # needs, urgency, people and romanised words at once
+        needs, people, urgent = scan(lowered, found)
         normalised = normalise_batch(texts)
-        languages = detect_languages([n.replace("httpurl", "").replace("atuser", "") for n in normalised])
+        stripped = [n.replace("httpurl", "").replace("atuser", "") for n in normalised]
+        languages = detect_languages(stripped, found)
         model_input = [
             f"{norm} {_glosses(low, need)}" if lang != "en" else norm
             for norm, low, lang, need in zip(normalised, lowered, languages, needs, strict=True)
@@ -135,7 +139,9 @@ class Classifier:
         categories, confidences = self._predict(model_input)
         results = []
         for i, text in enumerate(lowered):
-            category, confidence = _apply_rules(categories[i], confidences[i], text, normalised[i], needs[i])
+            category, confidence = categories[i], confidences[i]
+            if confidence < RULE_CONFIDENCE or not _has_words(stripped[i]):
+                category, confidence = _apply_rules(category, confidence, text, stripped[i], needs[i])
             results.append(
                 Classification(
                     category=category,
@@ -143,7 +149,7 @@ class Classifier:
                     urgency=urgency_of(category, needs[i], urgent[i]),
                     people=people[i],
                     language=languages[i],
-                    confidence=round(confidence, 4),
+                    confidence=confidence,
                 )
             )
         return results
@@ -160,7 +166,7 @@ class Classifier:
         proba = self.predict_proba(normalised)
         best = proba.argmax(axis=1)
         classes = np.asarray(self.classes, dtype=object)
-        return list(classes[best]), proba[np.arange(len(best)), best].tolist()
+        return list(classes[best]), np.round(proba[np.arange(len(best)), best], 4).tolist()
 
     def save(self, path: Path | str, card: dict[str, object] | None = None) -> None:
         """Write the model as a gzipped ``.npz`` (float16 weights) plus a JSON card beside it."""
@@ -270,12 +276,16 @@ def _glosses(lowered: str, needs: tuple[str, ...]) -> str:
     return " ".join(parts)
 
 
+def _has_words(stripped: str) -> bool:
+    """Whether a normalised post without its links and handles has a word (not just numbers, RT)."""
+    return bool(stripped.replace("0", "").replace("rt", "").replace("!", "").replace("?", "").strip())
+
+
 def _apply_rules(
-    category: str, confidence: float, lowered: str, normalised: str, needs: tuple[str, ...]
+    category: str, confidence: float, lowered: str, stripped: str, needs: tuple[str, ...]
 ) -> tuple[str, float]:
     """The rule-based categories of the module docstring, over the model's answer."""
-    words = [w for w in normalised.split() if w not in {"httpurl", "atuser", "0", "rt", "!", "?"}]
-    if not words:
+    if not _has_words(stripped):
         return "not_humanitarian", 1.0
     if needs or confidence >= RULE_CONFIDENCE:
         return category, confidence

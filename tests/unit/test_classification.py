@@ -221,3 +221,14 @@ def test_cli_bad_input_exits_2_with_one_line(
     assert out == ""
     assert err.startswith("error: ") and err.count("\n") == 1
     assert message in err
+
+
+def test_language_by_script(classifier: Classifier) -> None:
+    texts = ["ପାଣି ଦରକାର, ଘର ଭାଙ୍ଗିଗଲା", "Помогите, нас затопило", "Flood water entered the village", "বন্যা ত্রাণ please send help now to the village"]
+    assert [r.language for r in classifier.classify_batch(texts)] == ["or", "und", "en", "bn-en"]
+
+
+def test_latin_terms_match_whole_words_and_stems(classifier: Classifier) -> None:
+    assert "rescue" not in classify(classifier, "The unstuck valve was replaced").needs
+    assert "evacuation" in classify(classifier, "Families were evacuated overnight").needs
+    assert "evacuation" in classify(classifier, "Evacuation ordered for low-lying areas").needs
