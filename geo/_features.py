@@ -26,10 +26,10 @@ from scipy import sparse
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CAMEL = re.compile(r"[a-z][A-Z]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# Anything that is not a letter, digit, combining mark (Devanagari/Bengali vowel signs) or '?'/'!'.
-_NON_WORD = re.compile(r"[^\w\u0900-\u0DFF?!\x1e]+")
+# Anything that is not a letter, digit, combining mark (Devanagari/Bengali vowel signs), '?'/'!' or space.
+_NON_WORD = re.compile(r"[^\w\u0900-\u0DFF?!\x1e\s]+")  # whitespace is left to str.split
 _RS = "\x1e"
 _MARK = re.compile(r"([?!])")
 
@@ -56,11 +56,16 @@ def normalise_batch(texts: Sequence[str]) -> list[str]:
     joined = _RS.join(texts) if not any(_RS in t for t in texts) else _RS.join(t.replace(_RS, " ") for t in texts)
     joined = _URL.sub(" httpurl ", joined)
     joined = _MENTION.sub(" atuser ", joined)
-    joined = _CAMEL.sub(" ", joined)  # #CycloneAmphan -> #Cyclone Amphan (and iPhone -> i Phone)
+    joined = _CAMEL.sub(_split_pair, joined)  # #CycloneAmphan -> #Cyclone Amphan (and iPhone -> i Phone)
     joined = _NUMBER.sub(" 0 ", joined.replace("&amp;", "&"))
     joined = _MARK.sub(r" \1 ", joined)
     joined = _NON_WORD.sub(" ", joined.lower()).replace("_", " ")
     return [" ".join(part.split()) for part in joined.split(_RS)]
+
+
+def _split_pair(match: re.Match[str]) -> str:
+    pair = match.group()
+    return f"{pair[0]} {pair[1]}"
 
 
 @dataclass(frozen=True)
