@@ -12,10 +12,6 @@ from collections.abc import Iterable, Sequence
 import ahocorasick
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
 class Lexicon:
     """Labelled terms; ``find`` returns the labels each text of a batch mentions."""
 
@@ -61,9 +57,11 @@ class Lexicon:
             for word, label, latin, stem in keys:
                 start = end - len(word) + 1
                 if latin:
-                    if start > 0 and _is_word_char(joined[start - 1]):
+                    before = joined[start - 1] if start else " "
+                    if before.isalnum() or before == "_":
                         continue
-                    if not stem and end + 1 < size and _is_word_char(joined[end + 1]):
+                    after = joined[end + 1] if end + 1 < size else " "
+                    if not stem and (after.isalnum() or after == "_"):
                         continue
                 spans.append((start, end, label))
         _tally(spans, found[doc])
