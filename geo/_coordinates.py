@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 _MAX_TEXT = 100_000
 _DIGIT = re.compile(r"\d")
-_COORD_HINT = re.compile(r"\d[.,]\d\d|[°º˚′]|\blat|\blon|\blng|\d\s*[NSEWnsew]\b|maps|openstreetmap|\bdeg", re.I)
+_NUM_HINT = re.compile(r"\d(?:[.,]\d\d|\s?[NSEWnsew]\b)")
+_COORD_CUES = ("°", "º", "˚", "′", "lat", "lon", "lng", "deg", "maps", "openstreetmap")
+_MAP_CUES = ("maps", "goo.gl", "openstreetmap")
 _SIX_DIGITS = re.compile(r"\d{3}\s?\d{3}")
 
 
@@ -110,9 +112,10 @@ def _component(m: re.Match[str]) -> tuple[float, str | None, bool, str] | None:
 def find_coordinates(text: str) -> list[Found]:
     """Coordinate pairs written as decimals, degrees-minutes-seconds, hemispheres or lat/long labels."""
     text = text[:_MAX_TEXT]
-    if not _COORD_HINT.search(text):
+    low = text.lower()
+    if not (_NUM_HINT.search(text) or any(c in low for c in _COORD_CUES)):
         return []  # no decimals with two places, no degree sign, no lat/long label, no hemisphere, no map
-    out = find_map_links(text)
+    out = find_map_links(text) if any(c in low for c in _MAP_CUES) else []
     taken = [(f.start, f.end) for f in out]
     comps = []
     for m in _COMP.finditer(text):

@@ -40,7 +40,8 @@ _STORM_WORDS = frozenset({"hurricane", "cyclone", "storm", "typhoon", "tropical"
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 _HAS_UPPER2 = re.compile(r"[A-Z].?[A-Z&]")
-_ABBR_ANY = re.compile(r"(?<![\w.&$])(" + "|".join(sorted(map(re.escape, ANYWHERE), key=len, reverse=True)) + r")(?![\w&$]|\.\w)")
+# Abbreviation-shaped words (capitals, dots, &); the table decides which are places.
+_ABBR_ANY = re.compile(r"(?<![\w.&$])([A-Z](?:[A-Z&]|\.[A-Z])+\.?|PoK)(?![\w&$]|\.\w)")
 _ABBR_AFTER = re.compile(r"(?<=[a-z], )(" + "|".join(map(re.escape, AFTER_PLACE)) + r")(?![\w&])")
 _DIRS = {"n": 0, "north": 0, "nne": 22.5, "ne": 45, "northeast": 45, "north-east": 45, "ene": 67.5,
          "e": 90, "east": 90, "ese": 112.5, "se": 135, "southeast": 135, "south-east": 135, "sse": 157.5,
@@ -56,7 +57,10 @@ _INDIC_SUFFIXES = tuple(sorted({fold(s) for s in (
     "েতে", "তে", "য়", "য়", "ের", "র", "কে", "এর", "ে", "ও", "ই", "का", "की", "के", "में", "से")}, key=len, reverse=True))
 _RELATIVE_ANY = re.compile(r"\d\s*(?:km|kms|kilomet|mi\b|miles)|\bbetween\b", re.I)
 _NEAR_ANY = re.compile(r"\b(?:near|nr|close to|next to|beside|outside|around|opposite|opp)\b", re.I)
-_STORM_ANY = re.compile(r"hurricane|cyclone|storm|typhoon|tropical|depression", re.I)
+# Substring cues (plain ``in`` tests are far cheaper than a regex scan of every post).
+_STORM_CUES = ("urricane", "yclone", "torm", "yphoon", "ropical", "epression", "URRICANE", "YCLONE", "TORM")
+_NEAR_CUES = ("near", "nr", "close", "next", "beside", "outside", "around", "opp", "Near", "NEAR", "Around", "Outside")
+_RELATIVE_CUES = ("km", "KM", "Km", "kilomet", "mi", "between", "Between")
 _BETWEEN = re.compile(r"\bbetween\s+$", re.I)
 _AND = re.compile(r"^\s*(?:and|&|-)\s*$", re.I)
 _NEAR = re.compile(r"\b(?:near|nr\.?|close to|next to|beside|outside|around|opposite|opp\.?)\s+(?:the\s+)?$", re.I)
@@ -133,7 +137,7 @@ class Geocoder:
         if not keep and not explicit:
             keep = list(range(len(mentions)))
         located = []
-        near_words = _NEAR_ANY.search(text) is not None
+        near_words = _has_any(text, _NEAR_CUES) and _NEAR_ANY.search(text) is not None
         for n in keep:
             loc = self._location(text, mentions[n], *chosen[n])
             start = loc.start or 0
@@ -154,11 +158,16 @@ class Geocoder:
         out: list[Mention] = []
         for rx, table in ((_ABBR_ANY, ANYWHERE), (_ABBR_AFTER, AFTER_PLACE)):
             for m in rx.finditer(text):
+                word, w0, w1 = m.group(1), m.start(1), m.end(1)
+                if word not in table and word.endswith("."):
+                    word, w1 = word[:-1], w1 - 1  # "NZ." at the end of a sentence
+                if word not in table:
+                    continue
                 if rx is _ABBR_ANY and _shouting(text):
                     break
-                ids = self._abbr_ids.get(m.group(1))
-                if ids and not _overlaps(m.start(1), m.end(1), taken):
-                    out.append((m.start(1), m.end(1), name_key(table[m.group(1)][0]), ids, False))
+                ids = self._abbr_ids.get(word)
+                if ids and not _overlaps(w0, w1, taken):
+                    out.append((w0, w1, name_key(table[word][0]), ids, False))
         return out
 
     def _explicit(self, text: str) -> list[Location]:
@@ -195,7 +204,7 @@ class Geocoder:
         if not toks:
             return []
         index, prefixes, maxn = self.gaz.index, self.gaz.prefixes, self.gaz.max_tokens
-        storms = set() if not _STORM_ANY.search(text) else {
+        storms = set() if not _has_any(text, _STORM_CUES) else {
             toks[k][0] for k in range(1, len(toks))
             if toks[k - 1][0] in _STORM_WORDS and toks[k][3] and toks[k][1] - toks[k - 1][2] <= 1}
         out: list[Mention] = []
@@ -378,7 +387,7 @@ class Geocoder:
         )
 
     def _relative(self, text: str, located: list[Location]) -> list[Location]:
-        if not _RELATIVE_ANY.search(text):
+        if not (_has_any(text, _RELATIVE_CUES) and _RELATIVE_ANY.search(text)):
             return []
         out = []
         for n, loc in enumerate(located):
@@ -418,6 +427,10 @@ def _shouting(text: str) -> bool:
     """Mostly capitals: then "US" is as likely the pronoun as the country."""
     letters = _LETTERS.findall(text)
     return sum(w.isupper() for w in letters) > 0.5 * len(letters)
+
+
+def _has_any(text: str, cues: tuple[str, ...]) -> bool:
+    return any(c in text for c in cues)
 
 
 def _blank(m: re.Match[str]) -> str:
