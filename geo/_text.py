@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters/digits plus the Indic blocks (Devanagari .. Malayalam) and zero-width (non-)joiners.
 _TOKEN = re.compile(r"[^\W_\u0900-\u0DFF]*(?:[\u0900-\u0DFF\u200c\u200d][^\W_\u0900-\u0DFF]*)+|[^\W_]+(?:['’](?![sS]\b)[^\W_]+)?")
@@ -92,6 +93,7 @@ _SKELETON_RULES = (("aa", "a"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("ph", "f
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=65_536)
 def skeleton(key: str) -> str:
     """A spelling-insensitive form of a romanised South Asian name: Chenganoor and Chengannur agree.
 
