@@ -232,3 +232,11 @@ def test_latin_terms_match_whole_words_and_stems(classifier: Classifier) -> None
     assert "rescue" not in classify(classifier, "The unstuck valve was replaced").needs
     assert "evacuation" in classify(classifier, "Families were evacuated overnight").needs
     assert "evacuation" in classify(classifier, "Evacuation ordered for low-lying areas").needs
+
+
+def test_hostile_text_is_classified_not_crashed(classifier: Classifier) -> None:
+    texts = ["\ud800 stranded", "a\x00b\x1ec help", "x" * 100_000, "\u202e\u200b 🌊🌊", "#" * 50, "10,000,000,000 people"]
+    results = classifier.classify_batch(texts)
+    assert len(results) == len(texts)
+    assert results[0].needs == ("rescue",)
+    assert results[-1].people is None  # out of any plausible range
