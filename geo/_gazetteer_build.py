@@ -237,7 +237,10 @@ def _add_geonames(t: Table, india_points: Any) -> None:
         if not pts:
             continue
         cap = capitals.get((cc, co.get("capital")))
-        lat, lon = (cap["latitude"], cap["longitude"]) if cap else _median(pts)
+        # A large country's point is the median of its towns (nearer its middle than the capital is);
+        # a small one's is its capital.
+        big = float(co.get("areakm2") or 0) > 50_000 and len(pts) >= 20
+        lat, lon = _median(pts) if big or not cap else (cap["latitude"], cap["longitude"])
         aliases = [co.get("iso3", "")] if cc in {"US", "GB", "AE"} else []
         if cc == "US":
             aliases += ["United States of America", "America", "U.S.", "U.S.A."]
