@@ -41,8 +41,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 _HAS_UPPER2 = re.compile(r"[A-Z].?[A-Z&]")
 # Abbreviation-shaped words (capitals, dots, &); the table decides which are places.
-_ABBR_ANY = re.compile(r"(?<![\w.&$])([A-Z](?:[A-Z&]|\.[A-Z])+\.?|PoK)(?![\w&$]|\.\w)")
-_ABBR_AFTER = re.compile(r"(?<=[a-z], )(" + "|".join(map(re.escape, AFTER_PLACE)) + r")(?![\w&])")
+_ABBR_ANY = re.compile(r"(?<![\w.&$])([A-Z](?:[A-Z&]|\.[A-Z])+\.?|PoK)(?![\w&$]|\.\w|-\d|\s\d{1,3}\b)")  # not NH-16, NH 16; yes "NC 28403"
+_ABBR_AFTER = re.compile(r"(?<=[a-z], )(" + "|".join(map(re.escape, AFTER_PLACE)) + r")(?![\w&]|-\d|\s\d{1,3}\b)")
 _DIRS = {"n": 0, "north": 0, "nne": 22.5, "ne": 45, "northeast": 45, "north-east": 45, "ene": 67.5,
          "e": 90, "east": 90, "ese": 112.5, "se": 135, "southeast": 135, "south-east": 135, "sse": 157.5,
          "s": 180, "south": 180, "ssw": 202.5, "sw": 225, "southwest": 225, "south-west": 225, "wsw": 247.5,

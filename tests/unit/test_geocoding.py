@@ -138,3 +138,8 @@ def test_spelling_variants(geocoder: Geocoder, written: str, state: str) -> None
     assert [(loc.text, loc.state) for loc in locs] == [(written, state)]
     if locs[0].method == "gazetteer:variant":
         assert locs[0].confidence < 0.9
+
+
+def test_highway_numbers_are_not_state_codes(geocoder: Geocoder) -> None:
+    locs = _one(geocoder, "Tree fall blocks NH-16 near Kharagpur")
+    assert [loc.text for loc in locs] == ["Kharagpur"]
