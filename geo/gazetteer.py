@@ -76,6 +76,9 @@ class Gazetteer:
     def load(cls, region: str = "IN", *, rebuild: bool = False) -> Gazetteer:
         """The cached gazetteer (built on first use), with the user's places merged in."""
         path = cache_dir() / f"gazetteer-v{BUILD_VERSION}.pickle"
+        fallback = Path.home() / ".cache" / "crisismap" / path.name
+        if not path.exists() and fallback.exists() and "CRISISMAP_CACHE_DIR" not in os.environ:
+            path = fallback
         tables = None
         if path.exists() and not rebuild:
             try:
@@ -87,11 +90,7 @@ class Gazetteer:
             from geo._gazetteer_build import build_tables
 
             tables = build_tables()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            with open(tmp, "wb") as fh:
-                pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
+            _save(tables, path)
         gaz = cls(tables)
         places = read_user_places()
         if places:
@@ -130,6 +129,20 @@ class Gazetteer:
         return Gazetteer({"cols": cols, "index": index, "concat": self.concat, "common": self.common, "prefixes": self.prefixes | _prefixes(new_keys), "variants": self.variants,
                           "max_tokens": max(self.max_tokens, *(name_key(p.name).count(" ") + 1 for p in places)),
                           "pins": self.pins})
+
+
+def _save(tables: dict[str, Any], path: Path) -> None:
+    """Write the cache atomically; a read-only install falls back to ~/.cache, then to no cache."""
+    for target in (path, Path.home() / ".cache" / "crisismap" / path.name):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(target)
+            return
+        except OSError:
+            continue
 
 
 def _prefixes(index: Any) -> set[str]:
