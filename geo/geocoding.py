@@ -437,13 +437,6 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group())
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    for s0, s1 in spans:
-        if s0 <= pos < s1:
-            return True
-    return False
-
-
 def _overlaps(start: int, end: int, spans: Any) -> bool:
     for s in spans:
         s0, s1 = (s.start, s.end) if hasattr(s, "start") else s
