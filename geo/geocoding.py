@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
+
+import numpy as np
 
 from geo._abbreviations import AFTER_PLACE, ANYWHERE
 from geo._coordinates import find_coordinates, find_digipins, find_pins
@@ -81,6 +82,7 @@ class Geocoder:
         self._slgd, self._dlgd = c["state_lgd"].tolist(), c["district_lgd"].tolist()
         self._hint_cache: dict[str, tuple[str | None, str | None]] = {}
         self._main = c["main"]
+        self._base_score = (c["prior"].astype(np.float64) + 0.8 * (np.asarray(c["cc"], dtype=object) == self.region)).tolist()
         self._abbr_ids: dict[str, tuple[int, ...]] = {}
         for abbr, (name, country) in {**ANYWHERE, **AFTER_PLACE}.items():
             ids = tuple(k for k in gazetteer.index.get(name_key(name), ()) if self._cc[k] == country)
@@ -139,15 +141,16 @@ class Geocoder:
         located = []
         near_words = _has_any(text, _NEAR_CUES) and _NEAR_ANY.search(text) is not None
         for n in keep:
-            loc = self._location(text, mentions[n], *chosen[n])
-            start = loc.start or 0
-            if mentions[n][4]:
-                loc = replace(loc, confidence=round(loc.confidence * 0.6, 3), method="hashtag")
-            elif mentions[n][2].startswith(_VARIANT):
-                loc = replace(loc, confidence=round(loc.confidence * 0.75, 3), method="gazetteer:variant")
-            elif near_words and _NEAR.search(text, max(0, start - 20), start):
-                loc = replace(loc, radius_m=loc.radius_m + 3_000.0, method="gazetteer:near")
-            located.append(loc)
+            m = mentions[n]
+            k, conf = chosen[n]
+            if m[4]:
+                located.append(self._location(text, m, k, round(conf * 0.6, 3), "hashtag"))
+            elif m[2].startswith(_VARIANT):
+                located.append(self._location(text, m, k, round(conf * 0.75, 3), "gazetteer:variant"))
+            elif near_words and _NEAR.search(text, max(0, m[0] - 20), m[0]):
+                located.append(self._location(text, m, k, conf, "gazetteer:near", 3_000.0))
+            else:
+                located.append(self._location(text, m, k, conf))
         derived = self._relative(text, located)
         ordered = sorted([*explicit, *located], key=lambda loc: (loc.start or 0, -(loc.end or 0)))
         return (*ordered, *derived)  # derived ones (relative, between) after the places they build on
@@ -316,18 +319,15 @@ class Geocoder:
     def _resolve(self, mentions: list[Any], hint: str | None, near_states: set[str] | None = None) -> list[tuple[int, float]]:
         """Best candidate and confidence per mention. ``near_states``: states of explicit positions."""
         hint_cc, hint_state = self._hint(hint)
-        region = self.region
-        cc, state, prior = self._cc, self._state, self._prior
+        cc, state, base_score = self._cc, self._state, self._base_score
         base: list[list[tuple[float, int]]] = []
         main = self._main
         for _, _, key, ids, _ in mentions:
             scored = []
             for k in ids:
-                s = prior[k]
+                s = base_score[k]  # prior, plus 0.8 in the region
                 if main[k] == key:
                     s += 0.7  # named by its own name, not by one of its alternate names
-                if cc[k] == region:
-                    s += 0.8
                 if hint_cc and cc[k] == hint_cc:
                     s += 1.5
                 if hint_state and state[k] == hint_state:
@@ -375,12 +375,13 @@ class Geocoder:
             result.append((k1, round(0.5 + 0.45 * math.tanh(margin), 3)))
         return result
 
-    def _location(self, text: str, m: Mention, k: int, conf: float) -> Location:
+    def _location(self, text: str, m: Mention, k: int, conf: float, method: str = "gazetteer",
+                  widen_m: float = 0.0) -> Location:
         start, end = m[0], m[1]
         cc = self._cc[k]
         return Location(
-            lat=self._lat[k], lon=self._lon[k], radius_m=float(self._radius[k]), kind=_KINDS[self._kind[k]],
-            name=self.gaz.cols["name"][k], method="gazetteer", confidence=conf, text=text[start:end], start=start,
+            lat=self._lat[k], lon=self._lon[k], radius_m=float(self._radius[k]) + widen_m, kind=_KINDS[self._kind[k]],
+            name=self.gaz.cols["name"][k], method=method, confidence=conf, text=text[start:end], start=start,
             end=end, gazetteer_id=self.gaz.cols["gid"][k], state=self._state[k], district=self._district[k],
             state_lgd=(self._slgd[k] or None) if cc == "IN" else None,
             district_lgd=(self._dlgd[k] or None) if cc == "IN" else None,
