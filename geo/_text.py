@@ -14,7 +14,6 @@ from functools import lru_cache
 # Letters/digits plus the Indic blocks (Devanagari .. Malayalam) and zero-width (non-)joiners.
 _TOKEN = re.compile(r"[^\W_\u0900-\u0DFF]*(?:[\u0900-\u0DFF\u200c\u200d][^\W_\u0900-\u0DFF]*)+|[^\W_]+(?:['’](?![sS]\b)[^\W_]+)?")
 _TOKEN_ASCII = re.compile(r"[A-Za-z0-9]+(?:'(?![sS]\b)[A-Za-z0-9]+)?")
-_TOKEN_ASCII_TAG = re.compile(r"(#?)([A-Za-z0-9]+(?:'(?![sS]\b)[A-Za-z0-9]+)?)")
 _HUMP = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _INDIC = re.compile(r"[\u0900-\u0DFF]")
 _NUKTAS = frozenset("\u093c\u09bc\u0a3c\u0abc\u0b3c")  # dropped: writers use ज़ and ज alike
@@ -51,10 +50,12 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     if ascii_text:  # the common case, about three times faster
-        for m in _TOKEN_ASCII_TAG.finditer(text):
-            start, end = m.span(2)
-            if m.start(1) < start:  # a hashtag
-                word = m.group(2)
+        spans = [m.span() for m in _TOKEN_ASCII.finditer(text)]
+        if "#" not in text:
+            return [(low[a:b], a, b, not text[a].islower(), -1, -1) for a, b in spans]
+        for start, end in spans:
+            if start and text[start - 1] == "#":  # a hashtag
+                word = text[start:end]
                 if not word.islower() and not word.isupper():
                     for h in _HUMP.finditer(word):
                         hs, he = h.span()
