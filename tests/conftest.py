@@ -12,9 +12,8 @@ from geo.model import Alert, AlertArea, AlertInfo, Location, Provenance, Report
 from geo.settings import Settings
 from geo.store import Store, open_store
 
+#: ../shared beside the checkout (CI clones main next to a copy of shared/); real data is read from there.
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.exists():  # CI clones main next to a copy of shared/
-    SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data"
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.conftest import DATA
+
 from streams.adapters import AdapterContext
 
-CAP_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "cap"
-if not CAP_DIR.is_dir():  # the checkout may sit elsewhere; shared/ is always at /work/shared here
-    CAP_DIR = Path("/work/shared/data/cap")
+CAP_DIR = DATA / "cap"
 
 
 def ctx(feed: str = "weather", source: str = "test", key: str | None = None, event_time: datetime | None = None):
