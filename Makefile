@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ASSETS := dashboard/static/vendor/.fetched
+GAZ    := var/cache/.gazetteer-built
 
-.PHONY: venv assets demo test bench clean
+.PHONY: venv assets gazetteer demo test bench clean
 
 venv: $(STAMP)
 
@@ -22,13 +23,22 @@ assets: $(ASSETS)
 $(ASSETS): dashboard/assets.toml $(STAMP)
 	$(BIN)/python -m dashboard.assets
 
-demo: venv assets
+# The offline gazetteer cache, built once from installed packages (~1 min), so the first
+# ingest or test run does not pay for it.
+gazetteer: $(GAZ)
+
+$(GAZ): $(STAMP)
+	$(BIN)/crisismap gazetteer build
+	touch $(GAZ)
+
+demo: venv assets gazetteer
 	$(BIN)/crisismap demo
 
-test: venv assets
+test: venv assets gazetteer
 	$(BIN)/pytest
 
-bench: venv
+bench: venv gazetteer
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
