@@ -256,7 +256,7 @@ _SYMPATHY = re.compile(
 )
 _WEATHER_UPDATE = re.compile(
     r"\b(?:landfall|wind speeds?|km/?h|kmph|mph|knots|depression|intensif\w*|forecast\w*|bulletin|"
-    r"latitude|longitude|lat\.|lon\.|gusts?|rainfall|imd)\b|भूस्खलन|चक्रवात|हवा की गति|পূর্বাভাস|ঘূর্ণিঝড়|বাতাসের গতি"
+    r"latitude|longitude|lat\.|lon\.|gusts?|rainfall|imd)\b|चक्रवात|हवा की गति|পূর্বাভাস|ঘূর্ণিঝড়|বাতাসের গতি"
 )
 _CRISIS = re.compile(
     r"\b(?:flood\w*|cyclone\w*|storm\w*|hurricane\w*|typhoon\w*|quake\w*|earthquake\w*|tsunami|wild ?fires?|fire\w*|"
@@ -265,7 +265,7 @@ _CRISIS = re.compile(
     r"landfall|surge|tide|power|electricity|road\w*|bridge\w*|trees?|warning\w*|alert\w*|safe\w*|"
     r"stranded|trapped|homeless|survivors?|casualt\w*|crisis|volunteer\w*|fema|red cross|toll|missing|"
     r"baadh|badh|toofan|tufan|bonna|jhor|madad|bachao)\b"
-    r"|बाढ़|तूफान|तूफ़ान|चक्रवात|बारिश|पानी|मदद|राहत|बचाव|नुकसान|मौत|घायल|লাপতা|বন্যা|ঝড়|ঘূর্ণিঝড়|বৃষ্টি|জল|পানি|সাহায্য|ত্রাণ|উদ্ধার|ক্ষতি|মৃত"
+    r"|बाढ़|तूफान|तूफ़ान|चक्रवात|बारिश|पानी|मदद|राहत|बचाव|नुकसान|मौत|घायल|लापता|বন্যা|ঝড়|ঘূর্ণিঝড়|বৃষ্টি|জল|পানি|সাহায্য|ত্রাণ|উদ্ধার|ক্ষতি|মৃত"
 )
 
 
