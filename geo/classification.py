@@ -76,6 +76,8 @@ URGENCIES: tuple[str, ...] = ("high", "medium", "low")
 
 #: The shipped model: a gzipped ``.npz`` (no pickles) next to a JSON card with its scores.
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "humaid_linear.npz.gz"
+#: Posts featurised at once inside ``classify_batch`` (bounded memory, cache-friendly arrays).
+CHUNK = 1000
 #: Below this model confidence the rule-based categories may replace the model's answer.
 RULE_CONFIDENCE = 0.45
 
@@ -122,8 +124,16 @@ class Classifier:
         return _load(str(Path(path).resolve()) if path is not None else str(MODEL_PATH))
 
     def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
-        """Classify a batch of post texts (any mix of languages); one result per text, in order."""
+        """Classify a batch of post texts (any mix of languages); one result per text, in order.
+
+        Large batches are worked through in chunks of ``CHUNK`` posts, so memory stays bounded.
+        """
         texts = [t if isinstance(t, str) else "" for t in texts]
+        if len(texts) > CHUNK:
+            return [r for i in range(0, len(texts), CHUNK) for r in self._classify_chunk(texts[i : i + CHUNK])]
+        return self._classify_chunk(texts)
+
+    def _classify_chunk(self, texts: list[str]) -> list[Classification]:
         if not texts:
             return []
         lowered = [t.lower() for t in texts]

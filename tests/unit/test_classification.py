@@ -240,3 +240,12 @@ def test_hostile_text_is_classified_not_crashed(classifier: Classifier) -> None:
     assert len(results) == len(texts)
     assert results[0].needs == ("rescue",)
     assert results[-1].people is None  # out of any plausible range
+
+
+def test_large_batches_are_chunked_consistently(classifier: Classifier) -> None:
+    from geo.classification import CHUNK
+
+    texts = ["Bridge collapsed, roads blocked", "হম ৫ জন আটকে", "Donate to flood relief"] * (CHUNK // 2 + 1)
+    assert len(texts) > CHUNK
+    results = classifier.classify_batch(texts)
+    assert results == [r for t in texts[:3] for r in classifier.classify_batch([t])] * (CHUNK // 2 + 1)
