@@ -26,10 +26,11 @@ def ingest(
     from streams.topics import ensure_topics
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # unreachable brokers get our one-line error instead
     settings = Settings.load(config, store_url=store_url, kafka_bootstrap_servers=bootstrap_servers)
+    store = open_store(settings.store_url)  # a bad store URL fails fast, before waiting for Kafka
     ensure_topics(settings)
     stop = stop_event()
-    store = open_store(settings.store_url)
     typer.echo(f"crisismap ingest: {settings.bootstrap_servers} -> {settings.store_url} (group {settings.consumer_group})")
 
     def report(stats: IngestStats) -> None:

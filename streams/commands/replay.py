@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -26,11 +27,16 @@ def replay(
     from geo.settings import Settings
     from streams.replay import read_messages
     from streams.replay import replay as run_replay
+    from streams.errors import ScenarioError
     from streams.topics import ensure_topics
 
     settings = Settings.load(
         config, scenario_size=size, scenario_seed=seed, replay_speed=speed, kafka_bootstrap_servers=bootstrap_servers
     )
+    if file is not None and not file.is_file():
+        msg = f"scenario file {file} does not exist; write one with `crisismap scenario --out DIR`"
+        raise ScenarioError(msg)
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # unreachable brokers get our one-line error instead
     ensure_topics(settings)
     if file is not None:
         messages = read_messages(file)
