@@ -29,6 +29,9 @@ LANGUAGES: tuple[str, ...] = ("en", "hi", "bn", "or", "hi-en", "bn-en", "und")
 
 #: A native-script post with at least this share of Latin letters is code-mixed.
 MIXED_LATIN_SHARE = 0.25
+#: A Latin-script post with at least this many Devanagari/Bengali letters is code-mixed (a lone
+#: symbol such as ॐ is not Hindi).
+MIN_NATIVE_LETTERS = 2
 #: A Latin-script post with at least this many romanised Hindi/Bengali words is code-mixed.
 MIN_ROMANISED_WORDS = 2
 
@@ -99,8 +102,8 @@ def _labels(
         native_main & hindi_side & mixed,
         native_main & ~mixed,
         native_main,
-        (native > 0) & hindi_side,
-        native > 0,
+        (native >= MIN_NATIVE_LETTERS) & hindi_side,
+        native >= MIN_NATIVE_LETTERS,
         romanised & (bn_hits > hi_hits),
         romanised,
     ]

@@ -226,6 +226,7 @@ def test_cli_bad_input_exits_2_with_one_line(
 def test_language_by_script(classifier: Classifier) -> None:
     texts = ["ପାଣି ଦରକାର, ଘର ଭାଙ୍ଗିଗଲା", "Помогите, нас затопило", "Flood water entered the village", "বন্যা ত্রাণ please send help now to the village"]
     assert [r.language for r in classifier.classify_batch(texts)] == ["or", "und", "en", "bn-en"]
+    assert classify(classifier, "Donate 100% to relief efforts ❤️ॐ").language == "en"  # a symbol is not Hindi
 
 
 def test_latin_terms_match_whole_words_and_stems(classifier: Classifier) -> None:
