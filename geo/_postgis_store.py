@@ -6,7 +6,7 @@ areas) and GiST indexes. The URL may carry ``?schema=name`` to keep several stor
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_geom ON reports USING gist (geom);
 CREATE INDEX IF NOT EXISTS reports_event_time ON reports (event_time);
+CREATE INDEX IF NOT EXISTS reports_text_key ON reports ((extra::jsonb ->> 'text_key'));
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id TEXT PRIMARY KEY,
     identifier TEXT NOT NULL, sender TEXT NOT NULL, sent TEXT NOT NULL, status TEXT NOT NULL,
@@ -235,6 +236,15 @@ class PostgisStore(_ZoneTables):
         df = decode_alerts(self._frame(sql, params))
         geometry = shapely.from_wkb([bytes(b) if b is not None else None for b in df.pop("wkb")])
         return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+
+    def originals_by_text_key(self, keys: Iterable[str]) -> dict[str, str]:
+        """For each text key already stored, the id of its earliest report that is no copy itself."""
+        rows = self._db.execute(
+            "SELECT extra::jsonb ->> 'text_key', report_id FROM reports WHERE extra::jsonb ->> 'text_key' = ANY(%s) "
+            "AND extra::jsonb ->> 'duplicate_of' IS NULL ORDER BY event_time DESC",
+            (list(keys),),
+        )
+        return dict(rows.fetchall())  # earliest last, so it wins
 
     def count_reports(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])  # type: ignore[index]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS reports (
     extra TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS reports_event_time ON reports(event_time);
+CREATE INDEX IF NOT EXISTS reports_text_key ON reports(json_extract(extra, '$.text_key'));
 CREATE VIRTUAL TABLE IF NOT EXISTS reports_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id TEXT PRIMARY KEY,
@@ -202,6 +203,21 @@ class SqliteStore(_ZoneTables):
         df = decode_alerts(pd.read_sql_query(sql, self._db, params=params))
         geometry = [shape(json.loads(g)) if g else None for g in df.pop("geometry")]
         return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+
+    def originals_by_text_key(self, keys: Iterable[str]) -> dict[str, str]:
+        """For each text key already stored, the id of its earliest report that is no copy itself."""
+        keys = list(keys)
+        out: dict[str, str] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            rows = self._db.execute(
+                "SELECT json_extract(extra, '$.text_key'), report_id FROM reports "
+                f"WHERE json_extract(extra, '$.text_key') IN ({', '.join('?' * len(chunk))}) "
+                "AND json_extract(extra, '$.duplicate_of') IS NULL ORDER BY event_time DESC",
+                chunk,
+            )
+            out.update(dict(rows))  # earliest last, so it wins
+        return out
 
     def count_reports(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])

@@ -47,13 +47,10 @@ from geo.clustering import (
     tiers,
     unit_xyz,
 )
+from geo.duplicates import text_key
 from geo.model import Incident, IncidentEvent
 
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
-_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
-_NOISE = re.compile(r"^rt\s+@\S+:?\s*|https?://\S+|@\w+|#\w+", re.IGNORECASE)
-#: Words that amplify a copy ("pls help!!", "PLEASE SHARE:") without changing what it reports.
-_AMPLIFIERS = frozenset("pls plz please share help still urgent sos asap retweet amplify kindly".split())
 #: Urgency words, least urgent first (the classifier's vocabulary and CAP's).
 URGENCY_RANK = {"low": 1, "future": 1, "medium": 2, "moderate": 2, "expected": 2, "high": 3,
                 "urgent": 3, "immediate": 4, "critical": 4, "life_threatening": 4}  # fmt: skip
@@ -66,13 +63,6 @@ OFF_TOPIC = frozenset({"not_humanitarian", "sympathy_and_support"})
 def incident_id_for(report_id: str) -> str:
     """The stable id of an incident whose earliest report is ``report_id``."""
     return "inc-" + hashlib.sha1(report_id.encode("utf-8")).hexdigest()[:12]
-
-
-def text_key(text: str) -> str:
-    """Key of a text's content: its words (3+ letters, lower case, no links, mentions, hashtags,
-    RT prefix or amplifiers), as a set; copies with "pls help!!" appended share it."""
-    words = sorted({w for w in _WORD.findall(_NOISE.sub(" ", text or "").lower()) if w not in _AMPLIFIERS})
-    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16]
 
 
 def hours(times: pd.Series) -> np.ndarray:
@@ -217,8 +207,13 @@ def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> li
     # centre: mean unit vector of point members (else of the located ones)
     xyz = np.zeros((len(m), 3))
     xyz[located] = unit_xyz(m["lat"].to_numpy(float)[located], m["lon"].to_numpy(float)[located])
-    has_point = m.groupby("incident_id")["tier"].transform(lambda s: (s == "point").any()).to_numpy(bool)
-    weight = (located & ((m["tier"].to_numpy() == "point") | ~has_point)).astype(float)
+    # echoes (retweets, copies) repeat a report: where they were sent from is no part of the incident
+    echo = m["echo"].to_numpy(bool)
+    has_real = pd.Series(~echo, index=m.index).groupby(m["incident_id"]).transform("any").to_numpy(bool)
+    anchor = ~echo | ~has_real
+    point = pd.Series(anchor & (m["tier"].to_numpy() == "point"), index=m.index)
+    has_point = point.groupby(m["incident_id"]).transform("any").to_numpy(bool)
+    weight = (located & anchor & ((m["tier"].to_numpy() == "point") | ~has_point)).astype(float)
     sums = pd.DataFrame(xyz * weight[:, None], columns=["x", "y", "z"], index=m.index).assign(
         incident_id=m["incident_id"], w=weight
     ).groupby("incident_id")[["x", "y", "z", "w"]].sum()
@@ -232,7 +227,7 @@ def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> li
     reach = haversine_m(m["lat"].to_numpy(float), m["lon"].to_numpy(float), m["clat"].to_numpy(float),
                         m["clon"].to_numpy(float)) + m["radius_m"].fillna(0.0).to_numpy(float)  # fmt: skip
     m["reach"] = np.where(weight > 0, reach, np.nan)
-    footprints = _footprints(m, centre.dropna())
+    footprints = _footprints(m[anchor], centre.dropna())
     existing = existing if existing is not None else pd.DataFrame(columns=["status", "first_seen"])
     real = m[~m["echo"].to_numpy(bool)]
     g_all = m.groupby("incident_id", sort=True)

@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     ingest_batch_size: int = Field(500, ge=1, le=100_000, description="Most records handled per store transaction.")
     max_message_bytes: int = Field(1_000_000, ge=1024, description="Larger feed messages are dead-lettered as oversize.")
 
+    # --- Public posts -------------------------------------------------------------------------
+    official_accounts: tuple[str, ...] = Field(
+        (),
+        description="Handles or sender numbers of verified official accounts (police, NDRF, IMD...); their "
+        "posts are flagged official. Case-insensitive, a leading @ is ignored.",
+    )
+    factcheck_file: str | None = Field(
+        None,
+        description="JSON Lines fact-check feed (id, claim, verdict, source, url); posts repeating a claim are "
+        "flagged. A relative path is taken from the repository root.",
+    )
+
     # --- Store -------------------------------------------------------------------------------
     store_url: str = Field(
         "sqlite:///var/crisismap.db",
@@ -79,6 +91,13 @@ class Settings(BaseSettings):
     def bootstrap_servers(self) -> str:
         """Where Kafka clients connect: the configured cluster, else the embedded broker."""
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.broker_port}"
+
+    @property
+    def factcheck_path(self) -> Path | None:
+        if self.factcheck_file is None:
+            return None
+        path = Path(self.factcheck_file)
+        return path if path.is_absolute() else CONFIG_DIR.parent / path
 
     @property
     def feed_topics(self) -> tuple[str, str, str]:

@@ -7,7 +7,7 @@ Reads return GeoDataFrames in EPSG:4326.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -37,6 +37,9 @@ class Store(Protocol):
 
     def alerts_frame(self, *, live_at: datetime | None = None) -> gpd.GeoDataFrame:
         """Stored alerts with their area geometry; with ``live_at``, only those in force then."""
+
+    def originals_by_text_key(self, keys: Iterable[str]) -> dict[str, str]:
+        """For text keys already stored, the id of the earliest report with that key that is no copy."""
 
     def count_reports(self) -> int: ...
 

@@ -122,39 +122,50 @@ def parse_records(records: Sequence[Record], settings: Settings, received_at: da
     return BatchResult(tuple(items), tuple(dead))
 
 
-class Enricher:
-    """Locates and classifies reports in batches (the geocoder and classifier load once)."""
+def _no_known_copies(keys: Any) -> dict[str, str]:
+    return {}
 
-    def __init__(self) -> None:
+
+class Enricher:
+    """Locates, classifies and flags reports in batches (gazetteer, classifier and fact-checks load once).
+
+    Flags on distress posts, in ``Report.extra``: ``duplicate_of`` (a retweet, forward or
+    near-duplicate of an earlier report), ``fact_check`` (repeats a claim of the fact-check feed)
+    and ``official`` (sent by one of ``settings.official_accounts``).
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        from geo.classification import Classifier
+        from geo.factchecks import FactChecks
         from geo.geocoding import Geocoder
 
+        settings = settings or Settings.load()
         self._geocoder = Geocoder.load()
-        try:
-            from geo.classification import Classifier
+        self._classifier = Classifier.load()
+        self._factchecks = FactChecks.load(settings.factcheck_path)
+        self._official = frozenset(a.lower().lstrip("@") for a in settings.official_accounts)
 
-            self._classifier: Any = Classifier.load()
-        except ImportError:  # the classifier ships separately; reports stay unclassified without it
-            self._classifier = None
-
-    def enrich(self, items: Sequence[Parsed]) -> list[Parsed]:
-        reports = [(i, it) for i, it in enumerate(items) if isinstance(it, Report)]
-        if not reports:
-            return list(items)
+    def enrich(
+        self, items: Sequence[Parsed], known: Callable[[Any], dict[str, str]] = _no_known_copies
+    ) -> list[Parsed]:
+        """``known(text_keys)`` names stored originals (the store's ``originals_by_text_key``)."""
+        from geo.duplicates import link_duplicates
         from geo.geocoding import best_location
 
-        texts = [r.text for _, r in reports]
+        at = [i for i, it in enumerate(items) if isinstance(it, Report)]
+        reports: list[Report] = [items[i] for i in at]  # type: ignore[misc]
+        if not reports:
+            return list(items)
+        texts = [r.text for r in reports]
         found = self._geocoder.locate_batch(texts)
-        distress = [k for k, (_, r) in enumerate(reports) if r.feed == "distress"]
-        label_of: dict[int, Any] = {}
-        if self._classifier is not None and distress:
-            labels = self._classifier.classify_batch([texts[k] for k in distress])
-            label_of = dict(zip(distress, labels, strict=True))
-        out = list(items)
-        for k, (i, report) in enumerate(reports):
+        distress = [k for k, r in enumerate(reports) if r.feed == "distress"]
+        labels = dict(zip(distress, self._classifier.classify_batch([texts[k] for k in distress]), strict=True))
+        checks = dict(zip(distress, self._factchecks.match([texts[k] for k in distress]), strict=True))
+        enriched = []
+        for k, report in enumerate(reports):
             locations = tuple(found[k])
-            location = self._gps_location(report) or best_location(locations)
-            changes: dict[str, Any] = {"locations": locations, "location": location}
-            if (label := label_of.get(k)) is not None:
+            changes: dict[str, Any] = {"locations": locations, "location": self._gps_location(report) or best_location(locations)}
+            if (label := labels.get(k)) is not None:
                 changes |= {
                     "category": label.category,
                     "needs": tuple(label.needs),
@@ -162,7 +173,15 @@ class Enricher:
                     "people": label.people,
                     "language": report.language or label.language,
                 }
-            out[i] = dataclasses.replace(report, **changes)
+            extra = dict(report.extra)
+            if (check := checks.get(k)) is not None:
+                extra["fact_check"] = check.flag()
+            if report.feed == "distress":
+                extra["official"] = (report.author or "").lower().lstrip("@") in self._official
+            enriched.append(dataclasses.replace(report, extra=extra, **changes))
+        out = list(items)
+        for i, report in zip(at, link_duplicates(enriched, known), strict=True):
+            out[i] = report
         return out
 
     def _gps_location(self, report: Report) -> Location | None:
@@ -183,7 +202,7 @@ class IngestWorker:
     def __init__(self, settings: Settings, store: Store, enricher: Enricher | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.enricher = enricher or Enricher()
+        self.enricher = enricher or Enricher(settings)
         self.stats = IngestStats()
         self._consumer: Any = None
         self._producer: Any = None
@@ -206,7 +225,7 @@ class IngestWorker:
         """Parse, enrich and store one batch, dead-letter its bad messages, then commit offsets."""
         result = parse_records(records, self.settings)
         sink = StoreSink(self.store)
-        for item in self.enricher.enrich(result.items):
+        for item in self.enricher.enrich(result.items, self.store.originals_by_text_key):
             sink.add(item)
         dlq = DeadLetterSink(self._producer, self.settings.topic_deadletter)
         for letter in result.dead:

@@ -14,6 +14,7 @@ from tests.conftest import make_alert, make_report
 from tests.unit.test_store import (  # noqa: F401 - the shared store behaviour, run here on PostGIS
     test_alert_geometry_and_live_window,
     test_bbox_query_uses_rtree_and_follows_relocation,
+    test_originals_by_text_key_skips_copies_and_prefers_the_earliest,
     test_reports_frame_keeps_unlocated_without_a_fake_point,
     test_until_filters_on_event_time,
     test_update_arriving_before_its_original_still_wins,

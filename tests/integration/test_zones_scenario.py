@@ -25,18 +25,6 @@ class _Record:
     headers: list
 
 
-def _enricher() -> Enricher:
-    try:
-        return Enricher()
-    except Exception:  # no classifier model in this checkout: locate only, every post kept
-        from geo.geocoding import Geocoder
-
-        enricher = Enricher.__new__(Enricher)
-        enricher._geocoder = Geocoder.load()
-        enricher._classifier = type("NoClassifier", (), {"classify_batch": lambda self, t: [None] * len(t)})()
-        return enricher
-
-
 @pytest.mark.integration
 @pytest.mark.timeout(600)
 def test_incidents_match_the_scenario_truth(store_factory):
@@ -44,11 +32,11 @@ def test_incidents_match_the_scenario_truth(store_factory):
 
     settings = Settings.load(store_url="sqlite://")
     topics = {feed: topic for topic, feed in topic_feeds(settings).items()}
-    store, enricher, truth, batch, kinds = store_factory(), _enricher(), {}, [], set()
+    store, enricher, truth, batch, kinds = store_factory(), Enricher(settings), {}, [], set()
 
     def flush() -> None:
         parsed = parse_records(batch, settings).items
-        reports = [p for p in enricher.enrich(parsed) if not hasattr(p, "identifier")]
+        reports = [p for p in enricher.enrich(parsed, store.originals_by_text_key) if not hasattr(p, "identifier")]
         store.upsert(reports, [p for p in parsed if hasattr(p, "identifier")])
         batch.clear()
         zoning.update(store, track=TRACK)

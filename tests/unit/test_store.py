@@ -134,3 +134,16 @@ def test_store_written_before_alert_history_is_migrated(tmp_path):
     columns = {row[1] for row in store._db.execute("PRAGMA table_info(alerts)")}
     store.close()
     assert "replaced_at" in columns
+
+
+def test_originals_by_text_key_skips_copies_and_prefers_the_earliest(store_factory):
+    import dataclasses
+
+    store = store_factory()
+    t0 = datetime(2020, 5, 20, 10, tzinfo=UTC)
+    first = dataclasses.replace(make_report("1", when=t0), extra={"text_key": "k1"})
+    later = dataclasses.replace(make_report("2", when=t0 + timedelta(hours=1)), extra={"text_key": "k1"})
+    copy = dataclasses.replace(make_report("3", when=t0 - timedelta(hours=1)), extra={"text_key": "k1", "duplicate_of": "twitter:9"})
+    store.upsert([later, copy, first])
+    assert store.originals_by_text_key(["k1", "k2"]) == {"k1": "twitter:1"}
+    assert store.originals_by_text_key([]) == {}
