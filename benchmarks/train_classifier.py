@@ -60,7 +60,7 @@ def train(
     texts = [normalise(text) for text, _ in rows]
     labels = [label for _, label in rows]
     features = HashedTfidf.fit(texts, bits=bits, char_sizes=char_sizes)
-    model = LinearSVC(C=c, class_weight="balanced")
+    model = LinearSVC(C=c, class_weight="balanced", random_state=0)
     model.fit(features.transform(texts), labels)
     return Classifier(
         features=features,
