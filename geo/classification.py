@@ -46,6 +46,7 @@ from geo._language import LANGUAGES, ROMAN_TERMS, detect_languages
 from geo._lexicon import Lexicon
 from geo._needs import NEEDS, TERMS, scan
 from geo.errors import CrisismapError
+from geo.model import HumanitarianCategory
 
 __all__ = [
     "CATEGORIES",
@@ -58,18 +59,7 @@ __all__ = [
     "ClassifierError",
 ]
 
-Category = Literal[
-    "requests_or_urgent_needs",
-    "rescue_volunteering_or_donation_effort",
-    "infrastructure_and_utility_damage",
-    "injured_or_dead_people",
-    "missing_or_found_people",
-    "displaced_people_and_evacuations",
-    "caution_and_advice",
-    "sympathy_and_support",
-    "other_relevant_information",
-    "not_humanitarian",
-]
+Category = HumanitarianCategory
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 Urgency = Literal["high", "medium", "low"]
 URGENCIES: tuple[str, ...] = ("high", "medium", "low")
