@@ -4,7 +4,8 @@
    uncertainty) and its DBSCAN, side by side with scikit-learn's DBSCAN (haversine, ball tree) on
    the same points; agreement as adjusted Rand index.
 2. Incremental update: a store holding M reports (default 1,000,000) already zoned, then one batch of
-   1,000 new reports: time of ``geo.zoning.update`` (incidents + zones), best of 3.
+   1,000 new reports: time of ``geo.zoning.update`` (incidents + zones), median of 5 batches, wall
+   and CPU. The zoned store is built once and cached under var/bench/ (delete it to rebuild).
 
     .venv/bin/python benchmarks/bench_zones.py [--points 100000] [--stored 1000000] [--batch 1000]
 """
@@ -74,48 +75,97 @@ def bench_recluster(n: int) -> None:
 def _report_rows(pts: pd.DataFrame, start: int) -> list[tuple]:
     from geo._rows import REPORT_COLUMNS
 
+    t = (T0 + pd.to_timedelta(pts["t_h"].to_numpy(float), unit="h")).map(lambda v: v.isoformat())
+    base = dict.fromkeys(REPORT_COLUMNS)
+    base.update({
+        "source": "bench", "feed": "distress", "format": "social", "status": "located", "kind": "village",
+        "district_lgd": 343, "state_lgd": 19, "locations": "[]", "category": "requests_or_urgent_needs",
+        "needs": '["rescue"]', "urgency": "high", "people": 5, "extra": "{}",
+    })  # fmt: skip
     rows = []
-    for k, (lat, lon, t, r) in enumerate(pts[["lat", "lon", "t_h", "radius_m"]].itertuples(index=False), start):
-        when = (T0 + timedelta(hours=float(t))).isoformat()
-        row = dict.fromkeys(REPORT_COLUMNS)
-        row.update({
-            "report_id": f"bench:{k}", "source": "bench", "source_id": str(k), "feed": "distress", "format": "social",
-            "text": f"help needed at place {k % 997} flood", "event_time": when, "author": f"u{k % 50000}",
-            "status": "located", "lat": lat, "lon": lon, "radius_m": r, "kind": "village", "district_lgd": 343,
-            "state_lgd": 19, "locations": "[]", "category": "requests_or_urgent_needs", "needs": '["rescue"]',
-            "urgency": "high", "people": 5, "extra": "{}",
-        })  # fmt: skip
+    for k, (lat, lon, r, when) in enumerate(zip(pts["lat"].tolist(), pts["lon"].tolist(), pts["radius_m"].tolist(),
+                                                   t, strict=True), start):  # fmt: skip
+        row = dict(base)
+        row.update({"report_id": f"bench:{k}", "source_id": str(k), "text": f"help needed at place {k % 997} flood",
+                    "event_time": when, "author": f"u{k % 50000}", "lat": lat, "lon": lon, "radius_m": r})  # fmt: skip
         rows.append(tuple(row[c] for c in REPORT_COLUMNS))
     return rows
 
 
-def bench_incremental(stored: int, batch: int) -> None:
+def _insert_sql() -> str:
     from geo._rows import REPORT_COLUMNS
+
+    return f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES ({', '.join('?' * len(REPORT_COLUMNS))})"
+
+
+def _cached_store(stored: int, batch: int, cache: Path) -> tuple[Path, pd.DataFrame]:
+    """A store of ``stored`` synthetic reports already zoned once, cached at ``cache`` (built on first
+    use: bulk insert, then the first zoning, a full recluster); and the points of the batches."""
     from geo.store import open_store
     from geo.zoning import update
     from streams.scenarios._track import TRACK
 
-    pts = synthetic(stored + 3 * batch, seed=2).sort_values("t_h", kind="stable").reset_index(drop=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(f"sqlite:///{tmp}/bench.db")
-        sql = f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES ({', '.join('?' * len(REPORT_COLUMNS))})"
+    pts = synthetic(stored + 5 * batch, seed=2).sort_values("t_h", kind="stable").reset_index(drop=True)
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        part = cache.with_suffix(".part")
+        part.unlink(missing_ok=True)
+        store = open_store(f"sqlite:///{part}")
         started = time.perf_counter()
         for k in range(0, stored, 100_000):
-            store._db.executemany(sql, _report_rows(pts.iloc[k : min(k + 100_000, stored)], k))
-        print(f"incremental update on a store of {stored:,} reports (loaded in {time.perf_counter() - started:.0f} s)")
+            store._db.execute("BEGIN")
+            store._db.executemany(_insert_sql(), _report_rows(pts.iloc[k : min(k + 100_000, stored)], k))
+            store._db.execute("COMMIT")
+        print(f"  built a store of {stored:,} reports in {time.perf_counter() - started:.0f} s (bulk insert)")
         started = time.perf_counter()
         first = update(store, track=TRACK)
         print(f"  first zoning (full recluster of the store): {time.perf_counter() - started:.1f} s, "
               f"{store.count_incidents():,} incidents, {first.zones} zones")
-        times = []
-        for b in range(3):
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        part.rename(cache)
+    return cache, pts
+
+
+def bench_incremental(stored: int, batch: int, runs: int = 5, profile: bool = False) -> None:
+    import shutil
+    import statistics
+
+    from geo.store import open_store
+    from geo.zoning import update
+    from streams.scenarios._track import TRACK
+
+    print(f"incremental update on a store of {stored:,} reports:")
+    cache = Path(__file__).resolve().parents[1] / "var" / "bench" / f"zones-{stored}.db"
+    cache, pts = _cached_store(stored, batch, cache)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "bench.db"
+        shutil.copyfile(cache, work)
+        store = open_store(f"sqlite:///{work}")
+        walls, cpus = [], []
+        for b in range(runs):
             k = stored + b * batch
-            store._db.executemany(sql, _report_rows(pts.iloc[k : k + batch], k))
-            result = update(store, track=TRACK)
-            times.append(result.seconds)
+            store._db.execute("BEGIN")
+            store._db.executemany(_insert_sql(), _report_rows(pts.iloc[k : k + batch], k))
+            store._db.execute("COMMIT")
+            c0, w0 = time.process_time(), time.perf_counter()
+            if profile and b == runs - 1:
+                import cProfile
+                import pstats
+
+                prof = cProfile.Profile()
+                result = prof.runcall(update, store, track=TRACK)
+                pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+            else:
+                result = update(store, track=TRACK)
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            walls.append(wall)
+            cpus.append(cpu)
             print(f"  batch {b + 1}: {result.reports:,} reports -> {result.incidents_touched} incidents touched "
-                  f"({result.created} new, {result.merged} merges), {result.zones} zones: {result.seconds:.3f} s")
-        print(f"  best of 3: {min(times):.3f} s per {batch:,}-report batch (incidents + zones, read and written)")
+                  f"({result.created} new, {result.merged} merges), {result.zones} zones: "
+                  f"wall {wall:.3f} s, cpu {cpu:.3f} s")  # fmt: skip
+        print(f"  median of {runs}: wall {statistics.median(walls):.3f} s, cpu {statistics.median(cpus):.3f} s "
+              f"per {batch:,}-report batch (incidents + zones, read and written)")  # fmt: skip
         store.close()
 
 
@@ -124,9 +174,13 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=100_000)
     ap.add_argument("--stored", type=int, default=1_000_000)
     ap.add_argument("--batch", type=int, default=1_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="cProfile the last batch")
     args = ap.parse_args()
-    bench_recluster(args.points)
-    bench_incremental(args.stored, args.batch)
+    if args.points:
+        bench_recluster(args.points)
+    if args.stored:
+        bench_incremental(args.stored, args.batch, args.runs, args.profile)
 
 
 if __name__ == "__main__":

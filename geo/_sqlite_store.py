@@ -219,6 +219,16 @@ class SqliteStore(_ZoneTables):
             out.update(dict(rows))  # earliest last, so it wins
         return out
 
+    def bulletin_fixes(self) -> list[Any]:
+        """The storm track the weather bulletins stated (see :mod:`geo.track`)."""
+        from geo.track import track_from_bulletins
+
+        rows = self._db.execute(
+            "SELECT event_time, extra FROM reports WHERE format = 'bulletin' AND json_extract(extra, '$.wind_kt') "
+            "IS NOT NULL ORDER BY event_time, rowid"
+        )
+        return track_from_bulletins(rows)
+
     def count_reports(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])
 
@@ -282,18 +292,15 @@ class SqliteStore(_ZoneTables):
         from geo._zone_store import MEMBER_COLUMNS, decode_members
 
         cols = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
-        frames = []
-        for x0, y0, x1, y1, t0, t1 in np.asarray(boxes, float).reshape(-1, 6):
-            frames.append(self._select(
-                f"SELECT {cols} FROM incident_members_rtree r JOIN incident_members m ON m.rowid = r.id "
-                "WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ? "
-                "AND r.min_t <= ? AND r.max_t >= ?",
-                (x1, x0, y1, y0, t1, t0),
-            ))  # fmt: skip
-        if not frames:
-            return decode_members(pd.DataFrame(columns=MEMBER_COLUMNS))
-        df = pd.concat(frames, ignore_index=True).drop_duplicates("report_id")
-        return decode_members(df.reset_index(drop=True))
+        sql = (f"SELECT {cols} FROM incident_members_rtree r JOIN incident_members m ON m.rowid = r.id "
+               "WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ? "
+               "AND r.min_t <= ? AND r.max_t >= ?")  # fmt: skip
+        rows: dict[str, tuple[Any, ...]] = {}  # one query per box, one frame for all (each report once)
+        for x0, y0, x1, y1, t0, t1 in np.asarray(boxes, float).reshape(-1, 6).tolist():
+            for row in self._db.execute(sql, (x1, x0, y1, y0, t1, t0)):
+                rows[row[0]] = row
+        df = pd.DataFrame(list(rows.values()), columns=MEMBER_COLUMNS, dtype=object)
+        return decode_members(df)
 
     def _reports_by_id(self, ids: list[str]) -> pd.DataFrame:
         frames = []

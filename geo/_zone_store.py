@@ -94,6 +94,8 @@ def decode_members(df: pd.DataFrame) -> pd.DataFrame:
     df["needs"] = [json.loads(v) if isinstance(v, str) else [] for v in df["needs"]]
     for col in ("lat", "lon", "t_h", "radius_m"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    for col in ("people", "district_lgd", "state_lgd", "dup"):
+        df[col] = pd.to_numeric(df[col], errors="coerce")
     return df
 
 
@@ -239,6 +241,33 @@ class _ZoneTables:
         """Whether an active incident holds this id."""
         sql = "SELECT 1 AS x FROM incidents WHERE incident_id = ? AND state = 'active'"
         return not self._select(sql, (incident_id,)).empty
+
+    def zoning_incidents(self, active_since: datetime) -> pd.DataFrame:
+        """What the zones are built from: active incidents seen since then, not resolved or dismissed,
+        with a centre; needs and districts decoded, ``footprint`` left as GeoJSON text (decoded only
+        for the zones that are redrawn)."""
+        cols = "incident_id, lat, lon, radius_m, footprint, reports, reporters, people, needs, urgency, districts, first_seen"
+        df = self._select(
+            f"SELECT {cols} FROM incidents WHERE state = 'active' AND last_seen >= ? AND lat IS NOT NULL "
+            "AND status NOT IN ('resolved', 'dismissed') ORDER BY last_seen DESC",
+            (iso(active_since),),
+        )
+        df["needs"] = [json.loads(v) if isinstance(v, str) else None for v in df["needs"]]
+        df["districts"] = [json.loads(v) if isinstance(v, str) else None for v in df["districts"]]
+        df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")
+        for col in ("lat", "lon", "radius_m", "reports", "reporters", "people"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+        return df
+
+    def active_incident_ids(self, incident_ids: Sequence[str]) -> set[str]:
+        """Which of these ids an active incident holds (one query per 5,000 ids)."""
+        out: set[str] = set()
+        ids = list(incident_ids)
+        for k in range(0, len(ids), 5000):
+            chunk = ids[k : k + 5000]
+            sql = f"SELECT incident_id FROM incidents WHERE state = 'active' AND incident_id IN ({', '.join('?' * len(chunk))})"
+            out.update(self._select(sql, chunk)["incident_id"].tolist())
+        return out
 
     def count_incidents(self) -> int:
         return int(self._select("SELECT count(*) AS n FROM incidents WHERE state = 'active'")["n"].iloc[0])

@@ -161,7 +161,7 @@ def _footprints(members: pd.DataFrame, centre: pd.DataFrame) -> dict[str, tuple[
     m = members[np.isfinite(members["lat"].to_numpy(float))]
     if m.empty:
         return {}
-    use_point = m.groupby("incident_id")["tier"].transform(lambda s: (s == "point").any()).to_numpy(bool)
+    use_point = (m["tier"] == "point").groupby(m["incident_id"]).transform("any").to_numpy(bool)
     m = m[(m["tier"].to_numpy() == "point") | ~use_point].sort_values("incident_id", kind="stable")
     ids = m["incident_id"].to_numpy()
     c = centre.loc[ids]
@@ -342,7 +342,7 @@ def _attach_echoes(m: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
 # --- incremental update -------------------------------------------------------------------------
 
 
-def _boxes(m: pd.DataFrame, reach_m: np.ndarray, window_h: float, cell_deg: float = 0.05) -> np.ndarray:
+def _boxes(m: pd.DataFrame, reach_m: np.ndarray, window_h: float, cell_deg: float = 0.01) -> np.ndarray:
     """Query boxes (min_lon, min_lat, max_lon, max_lat, t0, t1) covering each report's reach: one
     per grid cell the batch occupies, grown by the largest reach in it."""
     lat, lon, t = m["lat"].to_numpy(float), m["lon"].to_numpy(float), m["t_h"].to_numpy(float)
@@ -413,14 +413,21 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
         comp_new = comp[len(old_pts):]
         incs_of = comp_old.groupby("comp")["inc"].apply(list).to_dict()
         touched_old = sorted({x for c in set(comp_new) for x in incs_of.get(c, [])})
-        existing = store.incidents_frame(ids=touched_old, include_merged=True).set_index("incident_id")
-        for c in sorted(set(comp_new)):
+        merging = [x for c in set(comp_new) if len(incs_of.get(c, [])) > 1 for x in incs_of[c]]
+        existing = store.incidents_frame(ids=sorted(set(merging)), include_merged=True).set_index("incident_id")
+        # per component of the batch: its rows, earliest report first (one sort, no per-group frames)
+        rid_new = new.loc[new_pts, "report_id"].to_numpy(dtype=object)
+        t_new = new.loc[new_pts, "t_h"].to_numpy(float)
+        order = np.lexsort((rid_new.astype(str), t_new, comp_new))
+        comps, starts, sizes = np.unique(comp_new[order], return_index=True, return_counts=True)
+        fresh_first = [str(rid_new[order[s]]) for c, s in zip(comps, starts, strict=True) if not incs_of.get(c)]
+        names = _unused_ids(store, fresh_first, taken=set())
+        for c, s, size in zip(comps.tolist(), starts.tolist(), sizes.tolist(), strict=True):
             olds = sorted(incs_of.get(c, []))
-            rows = new_pts[comp_new == c]
+            rows = new_pts[order[s : s + size]]
             if not olds:
-                sub = new.loc[rows].sort_values(["t_h", "report_id"])
-                name = _unused_id(store, sub["report_id"].iloc[0], taken=set(labels_new.values()))
-                history.append(IncidentEvent(name, to_time(sub["t_h"].iloc[0]), "created", (), len(rows)))
+                name = names[str(rid_new[order[s]])]
+                history.append(IncidentEvent(name, to_time(t_new[order[s]]), "created", (), size))
             elif len(olds) == 1:
                 name = olds[0]
             else:
@@ -500,6 +507,20 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
                and existing.loc[i.incident_id, "state"] != "active"]  # fmt: skip
     history += [IncidentEvent(k, incidents[0].last_seen, "revived", (), 0) for k in revived]
     return IncidentUpdate(changed, incidents, history, frozenset(touched))
+
+
+def _unused_ids(store: Any, report_ids: list[str], taken: set[str]) -> dict[str, str]:
+    """:func:`_unused_id` of many reports with one store query (the rare taken ids one by one)."""
+    first = {rid: incident_id_for(rid) for rid in report_ids}
+    busy = store.active_incident_ids(list(first.values())) if first else set()
+    out: dict[str, str] = {}
+    used = set(taken)
+    for rid, name in first.items():
+        if name in busy or name in used:
+            name = _unused_id(store, rid, taken=used | {name})
+        out[rid] = name
+        used.add(name)
+    return out
 
 
 def _unused_id(store: Any, report_id: str, taken: set[str]) -> str:

@@ -51,7 +51,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.clustering import EARTH_RADIUS_M, ClusterParams, chord_m, components, haversine_m, unit_xyz
-from geo.incidents import URGENCY_RANK, IncidentUpdate, hours, rebuild_incidents, update_incidents
+from geo.incidents import URGENCY_RANK, IncidentUpdate, hours, rebuild_incidents, to_time, update_incidents
 from geo.model import Zone
 
 NEED_WEIGHTS: dict[str, float] = {
@@ -232,18 +232,41 @@ class _Agg:
     first_seen: datetime | None
 
 
+def _aggregates(inc: pd.DataFrame, labels: np.ndarray, n: int, counts: pd.DataFrame) -> list[_Agg]:
+    """:class:`_Agg` of each of ``n`` groups of incidents (``labels`` 0..n-1 per row of ``inc``), all
+    groups in one pass over arrays (no frame per group)."""
+    labels = np.asarray(labels, np.int64)
+    ids = inc["incident_id"].to_numpy(dtype=object)
+
+    def total(col: str | np.ndarray) -> np.ndarray:
+        v = inc[col].to_numpy(float) if isinstance(col, str) else col
+        return np.bincount(labels, weights=np.nan_to_num(v), minlength=n)
+
+    reports, reporters, people = total("reports"), total("reporters"), total("people")
+    c = counts.reindex(ids) if len(counts) else pd.DataFrame({"recent": np.zeros(len(ids)), "before": 0.0})
+    recent, before = total(c["recent"].to_numpy(float)), total(c["before"].to_numpy(float))
+    urg = np.zeros(n, np.int64)
+    ranks = [URGENCY_RANK.get(u.lower(), 0) if isinstance(u, str) else 0 for u in inc["urgency"].tolist()]
+    np.maximum.at(urg, labels, np.asarray(ranks, np.int64))
+    first_h = hours(inc["first_seen"]) if len(inc) else np.zeros(0)
+    first = np.full(n, np.inf)
+    np.minimum.at(first, labels, np.where(np.isfinite(first_h), first_h, np.inf))
+    needs: list[Counter[str]] = [Counter() for _ in range(n)]
+    for lab, v in zip(labels.tolist(), inc["needs"].tolist(), strict=True):
+        if v:
+            needs[lab].update(v)
+    order = np.lexsort((ids.astype(str), labels))
+    bounds = np.searchsorted(labels[order], np.arange(n + 1))
+    return [
+        _Agg(tuple(ids[order[bounds[k] : bounds[k + 1]]].tolist()), int(reports[k]), int(reporters[k]),
+             int(people[k]), dict(sorted(needs[k].items())), int(urg[k]), int(recent[k]), int(before[k]),
+             to_time(first[k]) if np.isfinite(first[k]) else None)
+        for k in range(n)
+    ]  # fmt: skip
+
+
 def _aggregate(inc: pd.DataFrame, counts: pd.DataFrame) -> _Agg:
-    needs: Counter[str] = Counter()
-    for v in inc["needs"]:
-        needs.update(v or {})
-    urg = max((URGENCY_RANK.get(str(u).lower(), 0) for u in inc["urgency"] if isinstance(u, str)), default=0)
-    c = counts.reindex(inc["incident_id"]).fillna(0)
-    first = inc["first_seen"].min() if len(inc) else None
-    return _Agg(
-        tuple(sorted(inc["incident_id"])), int(inc["reports"].sum()), int(inc["reporters"].sum()),
-        int(inc["people"].sum()), dict(sorted(needs.items())), urg, int(c["recent"].sum()), int(c["before"].sum()),
-        first.to_pydatetime() if first is not None and pd.notna(first) else None,
-    )  # fmt: skip
+    return _aggregates(inc, np.zeros(len(inc), np.int64), 1, counts)[0]
 
 
 def _report_components(inc: pd.DataFrame, gap_m: float) -> np.ndarray:
@@ -270,51 +293,57 @@ def build_zones(
     keeps its stored geometry and districts."""
     params = params or ZoningParams()
     now_h = float(hours(pd.Series([now]))[0])
-    active = store.incidents_frame(active_since=now - timedelta(hours=params.active_h))
-    active = active[~active["status"].isin(["resolved", "dismissed"]) & active["lat"].notna()].reset_index(drop=True)
+    active = store.zoning_incidents(now - timedelta(hours=params.active_h))
     w = params.trend_window_h
     counts = store.member_counts(now_h - 2 * w, now_h - w).set_index("incident_id")
     previous = store.zones_frame()
     prev_reports = previous[previous["kind"] == "reports"]
     zones: list[Zone] = []
 
-    # reports zones
+    # reports zones: components of touching incidents, each matched to the stored zone sharing most
+    # incidents (its id kept); a zone whose incidents are the same and untouched keeps its geometry
     labels = _report_components(active, params.zone_gap_m) if len(active) else np.zeros(0, np.int64)
-    groups = [active.iloc[np.flatnonzero(labels == k)] for k in np.unique(labels)]
-    groups.sort(key=lambda g: -len(g))
+    uniq, labels, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+    aggs = _aggregates(active, labels, len(uniq), counts)
     claimed: set[str] = set()
-    prev_sets = {row.zone_id: set(row.incident_ids or []) for row in prev_reports.itertuples()}
+    prev_sets = {row.zone_id: frozenset(row.incident_ids or []) for row in prev_reports.itertuples()}
+    prev_rank = {zid: k for k, zid in enumerate(prev_sets)}
+    zone_of = {inc: zid for zid, s in prev_sets.items() for inc in s}
     prev_by_id = prev_reports.set_index("zone_id") if len(prev_reports) else prev_reports
-    pending: list[tuple[str, pd.DataFrame, bool]] = []
-    for g in groups:
-        ids = set(g["incident_id"])
-        best, overlap = None, 0
-        for zid, s in prev_sets.items():
-            if zid not in claimed and len(ids & s) > overlap:
-                best, overlap = zid, len(ids & s)
+    pending: list[tuple[str, int, bool]] = []
+    for k in sorted(range(len(uniq)), key=lambda k: -sizes[k]):
+        ids = aggs[k].incident_ids
+        overlap = Counter(z for z in map(zone_of.get, ids) if z is not None and z not in claimed)
+        best = min(overlap, key=lambda z: (-overlap[z], prev_rank[z])) if overlap else None
         zid = best
         if zid is None:  # a new zone: named after its first incident, never an id in use
-            zid, k = _zone_id("zone", min(ids)), 1
+            zid, j = _zone_id("zone", ids[0]), 1
             while zid in claimed or zid in prev_sets:
-                zid, k = _zone_id("zone", f"{min(ids)}#{k}"), k + 1
+                zid, j = _zone_id("zone", f"{ids[0]}#{j}"), j + 1
         claimed.add(zid)
-        reuse = best is not None and prev_sets[best] == ids and not (ids & touched)
-        pending.append((zid, g, reuse))
-    fresh = [k for k, (_, _, reuse) in enumerate(pending) if not reuse]
-    geoms = {k: _local_buffer(list(pending[k][1].geometry), params.zone_gap_m) for k in fresh}
+        reuse = best is not None and len(prev_sets[best]) == len(ids) and prev_sets[best].issuperset(ids) \
+            and touched.isdisjoint(ids)
+        pending.append((zid, k, reuse))
+    fresh = [k for _, k, reuse in pending if not reuse]
+    rows_of = np.split(np.argsort(labels, kind="stable"), np.cumsum(sizes)[:-1]) if len(labels) else []
+    footprints = active["footprint"].to_numpy(dtype=object)
+    geoms = {k: _local_buffer(list(shapely.from_geojson(footprints[rows_of[k]], on_invalid="ignore")), params.zone_gap_m)
+             for k in fresh}  # fmt: skip
     districts = dict(zip(fresh, _districts_of([geoms[k] for k in fresh]), strict=True))
     warn_alert, warn_wind, alert_rows, swaths = _warnings(store, now, track, active)
-    for k, (zid, g, reuse) in enumerate(pending):
-        agg = _aggregate(g, counts)
+    warn = np.zeros(len(uniq))
+    np.maximum.at(warn, labels, np.maximum(warn_alert.to_numpy(float), warn_wind.to_numpy(float)))
+    inc_districts = active["districts"].tolist()
+    for zid, k, reuse in pending:
+        agg = aggs[k]
         if reuse:
             row = prev_by_id.loc[zid]
             geom, dists, first = row.geometry, tuple(row["districts"] or ()), row["first_seen"].to_pydatetime()
         else:
             geom, dists = geoms[k], districts[k]
-            dists = tuple(sorted(set(dists) | {int(d) for v in g["districts"] for d in (v or ())}))
+            dists = tuple(sorted(set(dists) | {int(d) for r in rows_of[k] for d in (inc_districts[r] or ())}))
             first = prev_by_id.loc[zid, "first_seen"].to_pydatetime() if zid in prev_by_id.index else now
-        warning = max(float(warn_alert[g.index].max()), float(warn_wind[g.index].max()))
-        score, parts = severity(agg.needs, agg.urgency, agg.people, agg.reporters, warning)
+        score, parts = severity(agg.needs, agg.urgency, agg.people, agg.reporters, float(warn[k]))
         is_new = zid not in prev_by_id.index or first >= now - timedelta(hours=w)
         zones.append(Zone(zid, "reports", geom, score, parts, _trend(is_new, agg.recent, agg.before, True),  # type: ignore[arg-type]
                           dists, agg.incident_ids, agg.reports, agg.reporters, agg.people, agg.needs, first, now))  # fmt: skip
