@@ -246,6 +246,16 @@ class PostgisStore(_ZoneTables):
         )
         return dict(rows.fetchall())  # earliest last, so it wins
 
+    def bulletin_fixes(self) -> list[Any]:
+        """The storm track the weather bulletins stated (see :mod:`geo.track`)."""
+        from geo.track import track_from_bulletins
+
+        rows = self._db.execute(
+            "SELECT event_time, extra FROM reports WHERE format = 'bulletin' AND extra::jsonb ? 'wind_kt' "
+            "ORDER BY event_time"
+        ).fetchall()
+        return track_from_bulletins(rows)
+
     def count_reports(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])  # type: ignore[index]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -40,6 +40,9 @@ class Store(Protocol):
 
     def originals_by_text_key(self, keys: Iterable[str]) -> dict[str, str]:
         """For text keys already stored, the id of the earliest report with that key that is no copy."""
+
+    def bulletin_fixes(self) -> list[Any]:
+        """The storm track stated by stored weather bulletins (:class:`geo.track.Fix`, time order)."""
 
     def count_reports(self) -> int: ...
 

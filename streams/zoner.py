@@ -13,20 +13,11 @@ from geo.zoning import TrackFix, ZoningParams, ZoningResult, update
 log = logging.getLogger(__name__)
 
 
-def default_track() -> Sequence[TrackFix]:
-    """The bundled scenario's cyclone track (Amphan, IMD best track), for the wind zones."""
-    try:
-        from streams.scenarios.amphan import TRACK
-    except ImportError:  # the scenario module is optional for the worker
-        from streams.scenarios._track import TRACK
-    return TRACK
-
-
 def run_zoner(
     store: Any,
     *,
     params: ZoningParams | None = None,
-    track: Sequence[TrackFix] = (),
+    track: Sequence[TrackFix] | Callable[[], Sequence[TrackFix]] = (),
     interval_s: float = 5.0,
     once: bool = False,
     rebuild: bool = False,
@@ -35,7 +26,8 @@ def run_zoner(
     on_step: Callable[[ZoningResult], None] | None = None,
 ) -> list[ZoningResult]:
     """Run zoning steps until ``should_stop()`` (or one step with ``once``); a step that finds a full
-    batch of changes runs again at once, so a backlog drains without waiting ``interval_s``."""
+    batch of changes runs again at once, so a backlog drains without waiting ``interval_s``.
+    ``track`` may be a callable, re-read each step (the store's ``bulletin_fixes`` as bulletins arrive)."""
     import time
 
     params = params or ZoningParams()
@@ -43,7 +35,8 @@ def run_zoner(
     results: list[ZoningResult] = []
     first = True
     while True:
-        result = update(store, params, track=track, rebuild=rebuild and first)
+        fixes = track() if callable(track) else track
+        result = update(store, params, track=fixes, rebuild=rebuild and first)
         first = False
         results.append(result)
         if on_step is not None:

@@ -27,7 +27,7 @@ def zones(
     from geo.store import open_store
     from geo.zoning import ZoningParams, ZoningResult
     from streams.commands._common import stop_event
-    from streams.zoner import default_track, run_zoner
+    from streams.zoner import run_zoner
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.load(config, store_url=store_url)
@@ -42,7 +42,7 @@ def zones(
         )
 
     try:
-        run_zoner(store, params=params, track=default_track(), interval_s=interval, once=once, rebuild=rebuild,
+        run_zoner(store, params=params, track=store.bulletin_fixes, interval_s=interval, once=once, rebuild=rebuild,
                   should_stop=stop.is_set, wait=stop.wait, on_step=report)  # fmt: skip
     finally:
         store.close()
