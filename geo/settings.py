@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 from geo.errors import SettingsError
 
@@ -127,6 +128,9 @@ class Settings(BaseSettings):
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
             return cls(**values)
+        except PydanticSettingsError as exc:  # an environment variable that cannot be read
+            msg = f"{exc}; complex settings in the environment are JSON, e.g. CRISISMAP_OFFICIAL_ACCOUNTS='[\"a\", \"b\"]'"
+            raise SettingsError(msg) from None
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "settings"

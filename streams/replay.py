@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -41,6 +41,12 @@ def read_messages(path: Path) -> Iterator[FeedMessage]:
                 raise ScenarioError(msg) from None
 
 
+def _sleep_unless(seconds: float, should_stop: Callable[[], bool]) -> None:
+    end = time.monotonic() + seconds
+    while not should_stop() and (left := end - time.monotonic()) > 0:
+        time.sleep(min(left, 0.2))
+
+
 def replay(
     messages: Iterable[FeedMessage],
     settings: Settings,
@@ -48,11 +54,13 @@ def replay(
     speed: float = 0.0,
     total: int | None = None,
     progress: bool = True,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> dict[str, int]:
     """Publish ``messages`` to their feed topics; returns how many went to each topic.
 
     ``speed`` is event time per wall time (60 = one minute of the scenario per second); 0 publishes
-    as fast as the broker takes them. Waits until the broker acknowledged every message.
+    as fast as the broker takes them. Waits until the broker acknowledged every message it sent;
+    stops early (between messages) when ``should_stop()`` turns true.
     """
     from kafka import KafkaProducer
     from tqdm import tqdm
@@ -64,13 +72,15 @@ def replay(
     bar = tqdm(total=total, unit="msg", desc="replay", disable=not progress, mininterval=0.5)
     try:
         for message in messages:
+            if should_stop():
+                break
             if speed > 0 and message.event_time is not None:
                 first_event = first_event or message.event_time
                 due = (message.event_time - first_event).total_seconds() / speed
                 delay = due - (time.monotonic() - start)
                 if delay > 0:
                     producer.flush()
-                    time.sleep(delay)
+                    _sleep_unless(delay, should_stop)
             topic = topic_for(message, settings)
             producer.send(
                 topic, key=message.key.encode() if message.key else None, value=message.value, headers=message.headers()

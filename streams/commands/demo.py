@@ -9,11 +9,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from streams.commands._common import ConfigOpt, StoreOpt
+
+
+#: The demo's own store (config/amphan.toml), recreated at each run; --store-url keeps yours untouched.
+DEMO_STORE_URL = "sqlite:///var/demo.db"
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -34,6 +40,25 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
+def _wait_for_port(host: str, port: int, proc: subprocess.Popen[bytes], should_stop: Callable[[], bool]) -> None:
+    """Wait (at most 90 s) until the dashboard answers, so the printed address works when printed."""
+    from streams.broker import port_in_use
+
+    deadline = time.monotonic() + 90
+    while not should_stop() and proc.poll() is None and time.monotonic() < deadline:
+        if port_in_use(port, host):
+            return
+        time.sleep(0.25)
+
+
+def _reset_demo_store(store_url: str) -> None:
+    """The demo replays into a fresh store each run (the embedded broker starts empty too)."""
+    if store_url.startswith("sqlite:///"):
+        path = Path(store_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def demo(
     store_url: StoreOpt = None,
     config: ConfigOpt = None,
@@ -47,10 +72,13 @@ def demo(
     from streams.scenarios.amphan import iter_scenario
     from streams.topics import ensure_topics
 
-    settings = Settings.load(config or CONFIG_DIR / "amphan.toml", store_url=store_url)
+    config = config or CONFIG_DIR / "amphan.toml"
+    settings = Settings.load(config, store_url=store_url)
     if port_in_use(settings.dashboard_port, settings.dashboard_host):
         msg = f"port {settings.dashboard_port} (dashboard) is already in use; stop what runs there or set CRISISMAP_DASHBOARD_PORT"
         raise BrokerError(msg)
+    if store_url is None and settings.store_url == DEMO_STORE_URL:
+        _reset_demo_store(settings.store_url)
     logs = Path("var/log")
     logs.mkdir(parents=True, exist_ok=True)
     stop = stop_event()
@@ -59,22 +87,27 @@ def demo(
     try:
         ensure_topics(settings)
         env = os.environ | {
+            "CRISISMAP_CONFIG": str(config),  # the workers read the same scenario settings (fact-checks...)
             "CRISISMAP_KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
             "CRISISMAP_STORE_URL": settings.store_url,
         }
         procs.append(_spawn(["ingest"], env, logs / "ingest.log"))
         procs.append(_spawn(["zones"], env, logs / "zones.log"))
         procs.append(_spawn(["dashboard"], env, logs / "dashboard.log"))
+        url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
+        _wait_for_port(settings.dashboard_host, settings.dashboard_port, procs[-1], stop.is_set)
         typer.echo(f"crisismap demo: broker {settings.bootstrap_servers}, store {settings.store_url}, logs in {logs}/")
+        typer.echo(f"crisismap demo: dashboard on {url}  (Ctrl-C stops everything)")
+        pace = f"at {settings.replay_speed:g}x event time" if settings.replay_speed else "as fast as possible"
+        typer.echo(f"crisismap demo: replaying {settings.scenario_size} messages of Cyclone Amphan (16-21 May 2020) {pace}")
         counts = replay(
             (m for m, _ in iter_scenario(settings.scenario_size, settings.scenario_seed)),
             settings,
             speed=settings.replay_speed,
             total=settings.scenario_size,
+            should_stop=stop.is_set,
         )
-        typer.echo(f"crisismap demo: replayed {sum(counts.values())} messages of the Amphan scenario")
-        url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
-        typer.echo(f"crisismap demo: dashboard on {url}  (Ctrl-C stops everything)")
+        typer.echo(f"crisismap demo: replayed {sum(counts.values())} messages; the dashboard stays up until Ctrl-C")
         while not stop.wait(1.0):
             for proc in procs:
                 if proc.poll() is not None:

@@ -57,3 +57,12 @@ def test_bad_config_is_a_one_line_error(tmp_path, content, message):
 def test_missing_config_file(tmp_path):
     with pytest.raises(SettingsError, match="does not exist"):
         Settings.load(tmp_path / "nope.toml")
+
+
+def test_unreadable_environment_value_is_a_one_line_error(monkeypatch):
+    monkeypatch.setenv("CRISISMAP_OFFICIAL_ACCOUNTS", "('a', 'b')")
+    with pytest.raises(SettingsError, match="official_accounts") as info:
+        Settings.load()
+    assert "\n" not in str(info.value)
+    monkeypatch.setenv("CRISISMAP_OFFICIAL_ACCOUNTS", '["@KolkataPolice"]')
+    assert Settings.load().official_accounts == ("@KolkataPolice",)
