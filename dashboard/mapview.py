@@ -9,6 +9,7 @@ HTML's ``<>&"'`` the characters `` ` ``, ``$``, ``{``, ``}`` and ``\\`` are turn
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,14 @@ SEVERITY_COLORS: dict[str, str] = {
     "Unknown": "#adb5bd",
 }
 SEVERITY_ORDER: tuple[str, ...] = ("Unknown", "Minor", "Moderate", "Severe", "Extreme")
+#: Zone severity (0-100) -> fill colour: (upper limit, colour), the last one open-ended.
+ZONE_COLORS: tuple[tuple[float, str], ...] = (
+    (20.0, "#fee08b"), (40.0, "#fdae61"), (60.0, "#f46d43"), (80.0, "#d73027"), (101.0, "#a50026"),
+)
+#: Incident triage status -> marker colour.
+STATUS_COLORS: dict[str, str] = {
+    "new": "#ff006e", "acknowledged": "#ffbe0b", "assigned": "#3a86ff", "resolved": "#38b000", "dismissed": "#8d99ae",
+}
 
 #: Humanitarian category -> (awesome-markers colour, Font Awesome 6 icon).
 CATEGORY_STYLE: dict[str, tuple[str, str]] = {
@@ -84,6 +93,9 @@ MAP_CSS = """
   color: #e6edf3; border: 1px solid #31465c; border-radius: 4px; padding: 6px 8px; font: 12px system-ui, sans-serif; }
 .cm-legend i { display: inline-block; width: 11px; height: 11px; margin: 0 4px 0 8px; vertical-align: -1px; opacity: .8; }
 .cm-sev { display: inline-block; padding: 0 6px; border-radius: 3px; color: #000; font-weight: 600; }
+.cm-flag { display: inline-block; padding: 0 6px; margin: 0 4px 4px 0; border-radius: 3px; font-size: 11px; font-weight: 600; }
+.cm-flag-factcheck { background: #d00000; color: #fff; } .cm-flag-copy { background: #495867; color: #fff; }
+.cm-flag-official { background: #2a9d8f; color: #fff; } .cm-flag-verified { background: #4361ee; color: #fff; }
 </style>
 """
 
@@ -98,16 +110,19 @@ def escape(value: Any) -> str:
 @dataclass(frozen=True, slots=True)
 class MapLayers:
     """The map and its live layers: ``base`` holds only outlines (stable across refreshes), the
-    feature groups hold what changes with the data (streamlit-folium swaps them in place)."""
+    feature groups hold what changes with the data (streamlit-folium swaps them in place).
+    Drawn bottom to top: alerts, affected zones, incidents, uncertainty circles, reports."""
 
     base: folium.Map
     alerts: folium.FeatureGroup
     reports: folium.FeatureGroup
     uncertainty: folium.FeatureGroup
+    zones: folium.FeatureGroup
+    incidents: folium.FeatureGroup
 
     @property
     def live(self) -> list[folium.FeatureGroup]:
-        return [self.alerts, self.uncertainty, self.reports]
+        return [self.alerts, self.zones, self.incidents, self.uncertainty, self.reports]
 
 
 def base_map(
@@ -282,9 +297,184 @@ def report_popup_html(row: dict[str, Any]) -> str:
         escape(x) for x in (_when(row.get("event_time")), row.get("source"), row.get("feed"), row.get("author")) if x
     )
     return (
-        f'<div class="cm-pop"><div class="cm-meta">{meta}</div>'
+        f'<div class="cm-pop"><div class="cm-meta">{meta}</div>{report_flags_html(row.get("extra"))}'
         f'<div class="cm-text">{escape(_clip(row.get("text"), 1000))}</div>{_table(fields)}</div>'
     )
+
+
+def report_flags(extra: Any) -> list[tuple[str, str]]:
+    """The flags the ingest put in a report's ``extra`` (a dict or its JSON text) as
+    ``(kind, label)``: ``factcheck`` ("FACT-CHECKED: false (source)"), ``copy`` ("copy of <id>"),
+    ``official`` ("official account") and ``verified``. Labels are plain text (escape them)."""
+    if isinstance(extra, str):
+        try:
+            extra = json.loads(extra)
+        except ValueError:
+            return []
+    if not isinstance(extra, dict):
+        return []
+    flags: list[tuple[str, str]] = []
+    check = extra.get("fact_check")
+    if isinstance(check, dict):
+        verdict = _clip(check.get("verdict") or "disputed", 40)
+        source = _clip(check.get("source"), 80)
+        flags.append(("factcheck", f"FACT-CHECKED: {verdict}" + (f" ({source})" if source else "")))
+    elif check:
+        flags.append(("factcheck", "FACT-CHECKED"))
+    if extra.get("duplicate_of"):
+        flags.append(("copy", f"copy of {_clip(extra['duplicate_of'], 80)}"))
+    if extra.get("official") is True:
+        flags.append(("official", "official account"))
+    if extra.get("verified") is True:
+        flags.append(("verified", "verified"))
+    return flags
+
+
+def report_flags_html(extra: Any) -> str:
+    """Badges for :func:`report_flags` (escaped), or an empty string."""
+    badges = "".join(f'<span class="cm-flag cm-flag-{kind}">{escape(label)}</span>' for kind, label in report_flags(extra))
+    return f"<div>{badges}</div>" if badges else ""
+
+
+def severity_color(severity: Any) -> str:
+    """Fill colour of a zone severity in [0, 100]: pale yellow (low) to dark red (high)."""
+    try:
+        value = min(max(float(severity), 0.0), 100.0)
+    except (TypeError, ValueError):
+        value = 0.0
+    if math.isnan(value):
+        value = 0.0
+    for limit, color in ZONE_COLORS:
+        if value < limit:
+            return color
+    return ZONE_COLORS[-1][1]
+
+
+def zone_layer(zones: pd.DataFrame, district_names: dict[int, str] | None = None) -> folium.FeatureGroup:
+    """Affected zones (kind reports/alert/wind) coloured by severity, least severe drawn first, with a
+    tooltip of kind, severity, trend and districts."""
+    group = folium.FeatureGroup(name="Affected zones", show=True)
+    if zones.empty:
+        return group
+    names = district_names or {}
+    for row in zones.sort_values("severity", kind="stable").to_dict("records"):
+        geometry = row.get("geometry")
+        if geometry is None or geometry.is_empty:
+            continue
+        color = severity_color(row.get("severity"))
+        kind = _str(row.get("kind")) or "zone"
+        style = {
+            "color": color, "weight": 1.5, "dashArray": "4 3" if kind == "wind" else None, "fillColor": color,
+            "fillOpacity": 0.10 if kind == "wind" else 0.22, "className": f"cm-zone cm-zone-{escape(kind)}",
+        }  # fmt: skip
+        layer = folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
+            style_function=lambda _, s=style: s,
+            highlight_function=lambda _, c=color: {"weight": 3, "fillOpacity": 0.35, "color": c},
+        )
+        folium.Tooltip(escape(zone_summary(row, names)), sticky=True).add_to(layer)
+        layer.add_to(group)
+    return group
+
+
+def zone_summary(row: dict[str, Any], district_names: dict[int, str]) -> str:
+    """One line (plain text) about a zone: kind, severity, trend, districts."""
+    kind = _str(row.get("kind")) or "zone"
+    label = {"reports": "reported incidents", "alert": "official alert", "wind": "cyclone winds"}.get(kind, kind)
+    if kind == "wind" and row.get("wind_kt") == row.get("wind_kt") and row.get("wind_kt") is not None:
+        label += f" \u2265 {float(row['wind_kt']):.0f} kt"
+    severity = row.get("severity")
+    sev = f"{float(severity):.0f}" if isinstance(severity, int | float) and severity == severity else "?"
+    return (
+        f"Affected zone ({label}): severity {sev}/100, {_str(row.get('trend')) or 'trend unknown'}"
+        f" \u00b7 {district_list(row.get('districts'), district_names)}"
+    )
+
+
+def district_list(codes: Any, district_names: dict[int, str], limit: int = 6) -> str:
+    """District names for LGD codes ("LGD 338" when unknown), at most ``limit`` then "+N more"."""
+    if codes is None or isinstance(codes, float | str):
+        return "no district"
+    items = [district_names.get(int(c), f"LGD {int(c)}") for c in codes]
+    if not items:
+        return "no district"
+    more = f" +{len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def incident_layer(incidents: pd.DataFrame, district_names: dict[int, str] | None = None) -> folium.FeatureGroup:
+    """Active incidents: each footprint polygon and a circle marker at its centre (sized by reports,
+    coloured by triage status) with a tooltip and a popup of counts, needs, people and status."""
+    group = folium.FeatureGroup(name="Incidents", show=True)
+    if incidents.empty:
+        return group
+    names = district_names or {}
+    for row in incidents.sort_values("reports", kind="stable").to_dict("records"):
+        status = row.get("status") if row.get("status") in STATUS_COLORS else "new"
+        color = STATUS_COLORS[status]
+        geometry = row.get("geometry")
+        if geometry is not None and not geometry.is_empty:
+            folium.GeoJson(
+                {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
+                style_function=lambda _, c=color: {
+                    "color": c, "weight": 1.2, "fillColor": c, "fillOpacity": 0.08, "className": "cm-incident",
+                    "interactive": False,
+                },
+            ).add_to(group)
+        lat, lon = row.get("lat"), row.get("lon")
+        if lat is None or lon is None or lat != lat or lon != lon:
+            continue
+        reports = int(row.get("reports") or 0)
+        marker = folium.CircleMarker(
+            location=[float(lat), float(lon)], radius=min(6 + 2 * math.sqrt(reports), 20), color="#0b1622",
+            weight=1.5, fill=True, fill_color=color, fill_opacity=0.9, class_name=f"cm-incident-marker cm-status-{status}",
+        )  # fmt: skip
+        folium.Tooltip(escape(incident_summary(row)), sticky=True).add_to(marker)
+        folium.Popup(incident_popup_html(row, names), max_width=380).add_to(marker)
+        marker.add_to(group)
+    return group
+
+
+def incident_summary(row: dict[str, Any]) -> str:
+    """One line (plain text) about an incident: reports, reporters, people, status."""
+    people = _int(row.get("people"))
+    parts = [f"{_int(row.get('reports'))} reports", f"{_int(row.get('reporters'))} reporters"]
+    if people:
+        parts.append(f"{people} people")
+    needs = needs_text(row.get("needs"))
+    if needs:
+        parts.append(f"needs {needs}")
+    return f"Incident ({_str(row.get('status')) or 'new'}): " + ", ".join(parts)
+
+
+def incident_popup_html(row: dict[str, Any], district_names: dict[int, str]) -> str:
+    status = _str(row.get("status")) or "new"
+    fields = [
+        ("Status", status),
+        ("Reports", _int(row.get("reports"))),
+        ("Echoes", _int(row.get("echoes"))),
+        ("Reporters", _int(row.get("reporters"))),
+        ("People", _int(row.get("people")) or None),
+        ("Needs", needs_text(row.get("needs")) or None),
+        ("Urgency", _str(row.get("urgency"))),
+        ("Category", (_str(row.get("category")) or "").replace("_", " ") or None),
+        ("Districts", district_list(row.get("districts"), district_names)),
+        ("First seen", _when(row.get("first_seen"))),
+        ("Last seen", _when(row.get("last_seen"))),
+    ]
+    color = STATUS_COLORS.get(status, STATUS_COLORS["new"])
+    return (
+        f'<div class="cm-pop"><div class="cm-meta"><span class="cm-sev" style="background:{color}">'
+        f"{escape(status)}</span> incident {escape(row.get('incident_id'))}</div>{_table(fields)}</div>"
+    )
+
+
+def needs_text(needs: Any) -> str:
+    """``{"boat": 3, "food": 1}`` as "boat (3), food (1)", most asked first."""
+    if not isinstance(needs, dict) or not needs:
+        return ""
+    ordered = sorted(needs.items(), key=lambda kv: (-int(kv[1] or 0), str(kv[0])))
+    return ", ".join(f"{k} ({int(v or 0)})" for k, v in ordered)
 
 
 def build_layers(
@@ -294,16 +484,23 @@ def build_layers(
     *,
     bbox: tuple[float, float, float, float] = DEFAULT_BBOX,
     tile_url: str | None = None,
+    zones: pd.DataFrame | None = None,
+    incidents: pd.DataFrame | None = None,
+    district_names: dict[int, str] | None = None,
 ) -> MapLayers:
-    """The whole map: base outlines plus alert, report and uncertainty layers."""
+    """The whole map: base outlines plus alert, affected-zone, incident, report and uncertainty layers."""
     markers, circles = report_layers(reports)
+    empty = gpd.GeoDataFrame({"severity": [], "reports": []}, geometry=[], crs="EPSG:4326")
     layers = MapLayers(
         base=base_map(outlines, bbox=bbox, tile_url=tile_url),
         alerts=alert_layer(alerts),
         reports=markers,
         uncertainty=circles,
+        zones=zone_layer(empty if zones is None else zones, district_names),
+        incidents=incident_layer(empty if incidents is None else incidents, district_names),
     )
-    for prefix, group in zip("aru", (layers.alerts, layers.reports, layers.uncertainty), strict=True):
+    groups = (layers.alerts, layers.reports, layers.uncertainty, layers.zones, layers.incidents)
+    for prefix, group in zip("aruzi", groups, strict=True):
         _stable_ids(group, prefix)
     return layers
 
@@ -345,7 +542,13 @@ def _legend_html() -> str:
     swatches = "".join(
         f'<i style="background:{SEVERITY_COLORS[s]}"></i>{s}' for s in reversed(SEVERITY_ORDER) if s != "Unknown"
     )
-    return f'<div class="cm-legend"><b>Alert severity</b>{swatches}</div>'
+    lows = (0, *(int(limit) for limit, _ in ZONE_COLORS[:-1]))
+    zones = "".join(f'<i style="background:{c}"></i>{lo}+' for lo, (_, c) in zip(lows, ZONE_COLORS, strict=True))
+    status = "".join(f'<i style="background:{c};border-radius:50%"></i>{s}' for s, c in STATUS_COLORS.items())
+    return (
+        f'<div class="cm-legend"><b>Alert severity</b>{swatches}<br><b>Zone severity</b>{zones}'
+        f"<br><b>Incident status</b>{status}</div>"
+    )
 
 
 def _stable_ids(root: folium.Element, prefix: str) -> None:
@@ -387,6 +590,14 @@ def _table(fields: list[tuple[str, Any]]) -> str:
         if value is not None and value != ""
     )
     return f"<table>{rows}</table>" if rows else ""
+
+
+def _int(value: Any) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0
+    return 0 if math.isnan(number) else int(number)
 
 
 def _clip(value: Any, limit: int) -> str | None:

@@ -8,6 +8,8 @@ setting is handed to the app as a ``CRISISMAP_*`` environment variable, so the a
 
 from __future__ import annotations
 
+import json
+
 import os
 import socket
 import subprocess
@@ -58,7 +60,7 @@ def port_in_use(host: str, port: int) -> bool:
 def settings_env(settings: Settings) -> dict[str, str]:
     """``CRISISMAP_<FIELD>`` for every set field, so the app rebuilds exactly these settings."""
     return {
-        f"CRISISMAP_{name.upper()}": str(value)
+        f"CRISISMAP_{name.upper()}": json.dumps(value) if isinstance(value, list | tuple | dict) else str(value)
         for name, value in settings.model_dump().items()
         if value is not None
     }

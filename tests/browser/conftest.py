@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from geo import zoning
 from geo.model import Location
 from geo.store import open_store
 from tests.conftest import make_alert, make_report
@@ -47,6 +48,7 @@ class RunningDashboard:
     port: int
     process: subprocess.Popen[str]
     output: list[str]
+    store_url: str = ""
 
 
 def free_port() -> int:
@@ -63,7 +65,8 @@ def crisismap_command() -> str:
 
 
 def fill_store(url: str) -> None:
-    """Two live alerts, one expired, 40 clustered reports near Gosaba, the XSS post and an unlocated one."""
+    """Two live alerts, one expired, 40 clustered reports near Gosaba, the XSS post and an unlocated
+    one; then the zoning (incidents at Gosaba and Digha, zones around them and the live alerts)."""
     store = open_store(url)
     base = datetime(2020, 5, 20, 12, 0, tzinfo=UTC)
     reports = []
@@ -98,6 +101,7 @@ def fill_store(url: str) -> None:
         make_alert("A3", severity="Moderate", sent=base - timedelta(days=3), expires=base - timedelta(days=2)),
     ]
     store.upsert(reports, alerts)
+    zoning.update(store)  # incidents and affected zones, as the zoning worker writes them
     store.close()
 
 
@@ -130,7 +134,8 @@ def start_dashboard(store_url: str, port: int) -> RunningDashboard:
         if line is None:
             break
         if line.strip() == expected:
-            return RunningDashboard(url=f"http://127.0.0.1:{port}", port=port, process=process, output=output)
+            return RunningDashboard(url=f"http://127.0.0.1:{port}", port=port, process=process, output=output,
+                                    store_url=store_url)  # fmt: skip
     process.kill()
     process.wait()
     pytest.fail(f"crisismap dashboard did not print {expected!r}; its output:\n" + "\n".join(output[-30:]))

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from geo.store import open_store
 from tests.browser.conftest import XSS_LATLON, RunningDashboard, fill_store, free_port, start_dashboard, stop_dashboard
 
 pytestmark = pytest.mark.browser
@@ -47,6 +48,7 @@ def loaded(dashboard: RunningDashboard, browser: Any) -> Iterator[dict[str, Any]
     frame.wait_for_selector(".leaflet-container", timeout=WAIT_MS)
     frame.wait_for_selector("path.cm-alert", state="attached", timeout=WAIT_MS)
     frame.wait_for_selector(".leaflet-marker-pane > *", state="attached", timeout=WAIT_MS)
+    frame.wait_for_selector("path.cm-incident-marker", state="attached", timeout=WAIT_MS)
     page.wait_for_timeout(1500)  # let tiles of the cluster animation settle before the screenshot
     seen |= {"page": page, "frame": frame}
     yield seen
@@ -60,6 +62,39 @@ def test_alert_polygons_are_drawn_by_severity(loaded: dict[str, Any]) -> None:
     assert frame.locator("path.cm-sev-severe").count() == 1
     assert frame.locator("path.cm-sev-moderate").count() == 0
     assert frame.locator("path.cm-state").count() > 3  # the offline base map
+
+
+def test_zone_and_incident_layers_are_drawn(loaded: dict[str, Any], dashboard: RunningDashboard) -> None:
+    frame = loaded["frame"]
+    store = open_store(dashboard.store_url)
+    try:
+        zones, incidents = store.zones_frame(), store.incidents_frame()
+    finally:
+        store.close()
+    assert len(incidents) >= 2 and {"reports", "alert"} <= set(zones["kind"])
+    assert frame.locator("path.cm-zone").count() == len(zones)
+    assert frame.locator("path.cm-zone-reports").count() == int((zones["kind"] == "reports").sum())
+    assert frame.locator("path.cm-incident").count() == int(incidents.geometry.notna().sum())
+    assert frame.locator("path.cm-incident-marker").count() == len(incidents)
+    labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    names = [label.strip() for label in labels]
+    assert names.index("Affected zones") < names.index("Incidents") < names.index("Reports")
+
+
+def test_incidents_page_lists_the_incidents(dashboard: RunningDashboard, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{dashboard.url}/incidents", wait_until="domcontentloaded")
+    page.wait_for_selector("text=Incidents: triage", timeout=WAIT_MS)
+    page.wait_for_selector("text=Evidence reports", timeout=WAIT_MS)
+    page.wait_for_selector("[data-testid='stDataFrameResizable'] canvas", state="attached", timeout=WAIT_MS)
+    page.wait_for_timeout(2000)
+    assert page.locator("[data-testid='stDataFrame']").count() >= 2  # the triage table and the evidence
+    assert page.evaluate("() => window.__xss === undefined") and dialogs == []
+    page.screenshot(path=str(SHOT_DIR / "dashboard-incidents.png"))
+    context.close()
 
 
 def test_report_markers_and_clusters_are_drawn(loaded: dict[str, Any]) -> None:
@@ -85,7 +120,7 @@ def test_public_text_is_shown_not_run(loaded: dict[str, Any]) -> None:
     lat, lon = XSS_LATLON
     opened = frame.evaluate(
         """([lat, lon]) => { let n = 0; window.map.eachLayer(l => {
-             if (l.getLatLng && l.getPopup && l.getPopup() && Math.abs(l.getLatLng().lat - lat) < 1e-6
+             if (l.getLatLng && l.options.icon && l.getPopup && l.getPopup() && Math.abs(l.getLatLng().lat - lat) < 1e-6
                  && Math.abs(l.getLatLng().lng - lon) < 1e-6) { l.fire('click', {latlng: l.getLatLng()}); n += 1; }
            }); return n; }""",
         [lat, lon],

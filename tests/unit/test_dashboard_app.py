@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import zoning
 from geo.store import Store
 from tests.conftest import make_alert, make_report
 
@@ -38,6 +39,7 @@ def fill(store: Store) -> None:
         make_alert("A2", severity="Severe", sent=_at(18, 0), expires=_at(19, 0)),
     ]
     store.upsert(reports, alerts)
+    zoning.update(store)  # incidents and zones, as the zoning worker writes them
 
 
 @pytest.fixture
@@ -72,8 +74,10 @@ def test_counts_at_the_latest_event_time(app: AppTest) -> None:
         "Reports unlocated": "1",
         "Alerts live": "1",  # A2 expired on the 19th
         "Extreme / severe alerts": "1",
+        "Active incidents": "3",  # each located report is its own incident (far apart)
+        "Affected zones": "3",  # two around the incidents, one for the live alert
     }
-    assert "As of 20 May 2020 12:00 UTC" in [c.value for c in app.caption]
+    assert any(c.value.startswith("As of 20 May 2020 12:00 UTC") for c in app.caption)
 
 
 def test_map_uses_local_assets_only_and_escapes_public_text(app: AppTest) -> None:
@@ -93,10 +97,30 @@ def test_map_uses_local_assets_only_and_escapes_public_text(app: AppTest) -> Non
 
 def test_tables_show_text_as_text(app: AppTest) -> None:
     app.run()
-    unlocated, located = app.dataframe
+    unlocated, located, _ = app.dataframe
     assert list(unlocated.value["text"]) == ["no place named here"]
     assert XSS in list(located.value["text"])  # st.dataframe renders cells as text, never HTML
     assert not [m for m in app.markdown if "<script>" in m.value]
+
+
+def test_zone_and_incident_layers_are_drawn_under_the_reports(app: AppTest) -> None:
+    app.run()
+    args = map_args(app)[1]
+    control = str(args["layer_control"])  # toggleable, listed bottom to top
+    assert control.index('"Affected zones"') < control.index('"Incidents"') < control.index('"Reports"')
+    layers = str(args["feature_group"])
+    assert layers.count("cm-incident-marker") == 3
+    assert layers.count("cm-zone cm-zone-reports") == 2 and layers.count("cm-zone cm-zone-alert") == 1
+    assert layers.index("cm-zone") < layers.index("cm-incident-marker") < layers.index("L.markerClusterGroup")
+
+
+def test_reports_are_counted_per_district_never_dropped(app: AppTest) -> None:
+    app.run()
+    tallies = app.dataframe[2].value
+    rows = {r["district"]: r for r in tallies.to_dict("records")}
+    assert rows["unknown district"]["unlocated"] == 1
+    assert sum(r["point"] for r in rows.values()) == 3
+    assert tallies["total"].sum() == 4  # every stored report the zoning saw
 
 
 def test_filters_come_from_the_query_string(app: AppTest) -> None:
@@ -131,6 +155,8 @@ def test_scrubbing_back_in_time(app: AppTest) -> None:
         "Reports unlocated": "0",
         "Alerts live": "1",  # A2, in force on the 18th; A1 not sent yet
         "Extreme / severe alerts": "1",
+        "Active incidents": "1",  # only the traffic report's incident was seen by then
+        "Affected zones": "3",  # zones are the zoning's latest state
     }
     assert "cm-sev-severe" in str(map_args(app)[1]["feature_group"])
 
@@ -161,7 +187,7 @@ def test_bad_settings_are_shown_not_raised(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def test_the_app_never_imports_streams_or_kafka() -> None:
     code = (
-        "import sys, dashboard.app, dashboard.pages.live_map, dashboard.data, dashboard.mapview, dashboard.server;"
+        "import sys, dashboard.app, dashboard.views.live_map, dashboard.data, dashboard.mapview, dashboard.server;"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'streams', 'kafka'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)

@@ -15,8 +15,11 @@ from streamlit_folium import _get_feature_group_string
 
 from dashboard import assets, mapview
 from dashboard.basemap import DEFAULT_BBOX, Outlines, load_outlines
+from geo import zoning
 from geo.store import open_store
 from tests.conftest import make_alert, make_report
+from tests.unit.test_dashboard_incidents import XSS as EVIDENCE_XSS
+from tests.unit.test_dashboard_incidents import fill_incidents
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)"> ${alert(3)} \\` `+alert(4)+`'
 
@@ -143,9 +146,9 @@ def test_same_data_gives_the_same_layer_script(frames: tuple[pd.DataFrame, gpd.G
 
     first, second = scripts(reports), scripts(reports)
     assert first == second
-    assert "L.markerClusterGroup" in first[2] and "popup_feature_group_0" in first[0]
+    assert "L.markerClusterGroup" in first[4] and "popup_feature_group_0" in first[0]
     fewer = scripts(reports.iloc[:1])
-    assert fewer[0] == first[0] and fewer[2] != first[2]
+    assert fewer[0] == first[0] and fewer[4] != first[4]
 
 
 def test_view_bbox_is_rounded_and_never_tiny() -> None:
@@ -170,3 +173,77 @@ def test_base_map_is_offline_unless_a_tile_url_is_set() -> None:
 def test_when_formats_utc() -> None:
     assert mapview._when(datetime(2020, 5, 20, 17, 30, tzinfo=UTC)) == "20 May 2020 17:30 UTC"
     assert mapview._when(None) is None
+
+
+@pytest.fixture
+def zoned() -> tuple[pd.DataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Reports, incidents and zones of a store filled by the real zoning (see fill_incidents)."""
+    store = open_store("sqlite://")
+    fill_incidents(store)
+    store.upsert([], [make_alert("A1", severity="Extreme")])
+    zoning.update(store)
+    frames = pd.DataFrame(store.reports_frame().drop(columns="geometry")), store.incidents_frame(), store.zones_frame()
+    store.close()
+    return frames
+
+
+def test_zones_are_coloured_by_severity_with_a_plain_tooltip(zoned: tuple[pd.DataFrame, ...]) -> None:
+    _, _, zones = zoned
+    assert {"reports", "alert"} <= set(zones["kind"])
+    group = mapview.zone_layer(zones, {338: "Hugli, West Bengal"})
+    children = list(group._children.values())
+    assert len(children) == len(zones)
+    styles = [c.style_function(None) for c in children]
+    ordered = zones.sort_values("severity", kind="stable")
+    assert [s["fillColor"] for s in styles] == [mapview.severity_color(v) for v in ordered["severity"]]
+    assert [s["className"].split()[-1] for s in styles] == [f"cm-zone-{k}" for k in ordered["kind"]]
+    tips = [next(x for x in c._children.values() if isinstance(x, folium.Tooltip)).text for c in children]
+    top = ordered.iloc[-1]
+    assert f"severity {top['severity']:.0f}/100, {top['trend']}" in tips[-1]
+    assert any("Hugli, West Bengal" in t for t in tips)
+
+
+def test_severity_colours_run_from_pale_to_dark() -> None:
+    colors = [mapview.severity_color(v) for v in (0, 19.9, 20, 59, 99, 100, 250, None, float("nan"))]
+    assert colors[0] == colors[1] == colors[7] == colors[8] == mapview.ZONE_COLORS[0][1]
+    assert colors[2] == mapview.ZONE_COLORS[1][1] and colors[3] == mapview.ZONE_COLORS[2][1]
+    assert colors[4] == colors[5] == colors[6] == mapview.ZONE_COLORS[-1][1]
+
+
+def test_incidents_have_a_footprint_and_a_marker_with_counts(zoned: tuple[pd.DataFrame, ...]) -> None:
+    _, incidents, _ = zoned
+    group = mapview.incident_layer(incidents)
+    markers = [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
+    footprints = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(markers) == len(footprints) == len(incidents) == 2
+    biggest = incidents.loc[incidents["reports"].idxmax()].to_dict()
+    popup = mapview.incident_popup_html(biggest, {})
+    assert f"<th>Reports</th><td>{biggest['reports']}</td>" in popup
+    assert f"<th>People</th><td>{biggest['people']}</td>" in popup
+    assert "boat (" in popup and "rescue (" in popup and "new</span>" in popup
+    assert markers[-1].options["className"] == "cm-incident-marker cm-status-new"  # biggest drawn last
+
+
+def test_report_popups_show_flags_escaped(zoned: tuple[pd.DataFrame, ...]) -> None:
+    reports, _, _ = zoned
+    by_text = {r["text"]: r for r in reports.to_dict("records")}
+    checked = mapview.report_popup_html(by_text[EVIDENCE_XSS])
+    assert '<span class="cm-flag cm-flag-factcheck">FACT-CHECKED: false (PIB Fact Check)</span>' in checked
+    assert "<script>" not in checked and "<img" not in checked
+    copy = mapview.report_popup_html(by_text["RT water rising near the embankment"])
+    assert "copy of twitter:1" in copy and "official account" in copy
+    hostile = {"fact_check": {"verdict": "<img src=x onerror=alert(1)>", "source": "${x}"}, "duplicate_of": "<b>"}
+    html = mapview.report_flags_html(hostile)
+    assert "<img" not in html and "${x}" not in html and "<b>" not in html
+    assert mapview.report_flags("not json") == [] and mapview.report_flags(None) == []
+
+
+def test_public_text_in_incidents_and_zones_never_reaches_the_map_raw(zoned: tuple[pd.DataFrame, ...]) -> None:
+    reports, incidents, zones = zoned
+    hostile = incidents.assign(category="<script>alert(9)</script>", urgency="<img src=x onerror=alert(8)>",
+                               needs=[{"${alert(7)}": 2}] * len(incidents))  # fmt: skip
+    layers = mapview.build_layers(_empty_outlines(), reports, gpd.GeoDataFrame(), zones=zones, incidents=hostile)
+    html = mapview.standalone_html(layers)
+    for raw in ("<script>alert(9)", "<img src=x onerror=alert(8)", "${alert(7)}", "<script>alert(1)", "${alert(3)}"):
+        assert raw not in html
+    assert "cm-incident-marker" in html and "cm-zone-reports" in html

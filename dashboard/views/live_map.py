@@ -87,9 +87,15 @@ def _live_view(settings: Settings, filters: Filters) -> None:
     as_of = _as_of_control(period)
     reports = _filtered(data.load_reports(url, as_of), filters, as_of)
     alerts = data.load_alerts(url, as_of)
-    _metrics(reports, alerts, as_of)
+    zones = data.load_zones(url)
+    incidents = data.load_incidents(url)
+    incidents = incidents[incidents["first_seen"] <= pd.Timestamp(as_of)] if not incidents.empty else incidents
+    _metrics(reports, alerts, as_of, zones, incidents)
     bbox = _view_bbox(url)
-    layers = mapview.build_layers(_outlines(bbox), reports, alerts, bbox=bbox, tile_url=settings.tile_url)
+    layers = mapview.build_layers(
+        _outlines(bbox), reports, alerts, bbox=bbox, tile_url=settings.tile_url,
+        zones=zones, incidents=incidents, district_names=data.district_names(),
+    )  # fmt: skip
     manifest = assets.load_manifest()
     for element in (layers.base, *layers.live):
         assets.localize(element, manifest, _asset_base_url())
@@ -104,7 +110,7 @@ def _live_view(settings: Settings, filters: Filters) -> None:
         use_container_width=True,
         returned_objects=[],
     )
-    _tables(reports)
+    _tables(reports, data.load_tallies(url))
 
 
 def _as_of_control(period: data.EventPeriod) -> datetime:
@@ -141,26 +147,41 @@ def _filtered(reports: pd.DataFrame, filters: Filters, as_of: datetime) -> pd.Da
     return reports[keep]
 
 
-def _metrics(reports: pd.DataFrame, alerts: pd.DataFrame, as_of: datetime) -> None:
+def _metrics(
+    reports: pd.DataFrame, alerts: pd.DataFrame, as_of: datetime, zones: pd.DataFrame, incidents: pd.DataFrame
+) -> None:
     located = int(reports["lat"].notna().sum())
     severe = int(alerts["severity"].isin(["Extreme", "Severe"]).sum()) if not alerts.empty else 0
-    cols = st.columns(4)
+    cols = st.columns(6)
     cols[0].metric("Reports located", f"{located:,}")
     cols[1].metric("Reports unlocated", f"{len(reports) - located:,}")
     cols[2].metric("Alerts live", f"{len(alerts):,}")
     cols[3].metric("Extreme / severe alerts", f"{severe:,}")
+    cols[4].metric("Active incidents", f"{len(incidents):,}")
+    cols[5].metric("Affected zones", f"{len(zones):,}")
     capped = " (newest shown; more are stored)" if len(reports) >= data.MAX_REPORTS else ""
-    st.caption(f"As of {as_of:%d %b %Y %H:%M} UTC{capped}")
+    st.caption(
+        f"As of {as_of:%d %b %Y %H:%M} UTC{capped}. Zones and incidents are the zoning's latest state "
+        "(incidents first seen after the chosen moment are hidden)."
+    )
 
 
-def _tables(reports: pd.DataFrame) -> None:
-    """Newest reports as text tables (st.dataframe renders text, never HTML)."""
+def _tables(reports: pd.DataFrame, tallies: pd.DataFrame) -> None:
+    """Newest reports and the per-district tallies as text tables (st.dataframe renders text, never HTML)."""
     columns = ["event_time", "feed", "source", "text", "place", "district", "category", "urgency"]
-    tab_unlocated, tab_located = st.tabs(["Unlocated reports", "Newest located reports"])
+    tab_unlocated, tab_located, tab_districts = st.tabs(
+        ["Unlocated reports", "Newest located reports", "Reports per district"]
+    )
     with tab_unlocated:
         st.dataframe(reports[reports["lat"].isna()][columns].head(200), hide_index=True, width="stretch")
     with tab_located:
         st.dataframe(reports[reports["lat"].notna()][columns].head(200), hide_index=True, width="stretch")
+    with tab_districts:
+        st.caption(
+            "Every report the zoning has seen, per district: point/area ones are on the map as incidents; "
+            "coarse (only a district or state known), unlocated and off-topic ones are counted here, never dropped."
+        )
+        st.dataframe(tallies, hide_index=True, width="stretch", key="tallies")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
