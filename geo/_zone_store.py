@@ -90,8 +90,15 @@ def _geo(df: pd.DataFrame, column: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=np.asarray(geoms, dtype=object), crs="EPSG:4326")
 
 
+def _decode_shared(texts: pd.Series) -> list[Any]:
+    """JSON-decode a column whose values repeat (needs, districts): each distinct text once."""
+    values = texts.tolist()
+    cache = {t: json.loads(t) for t in set(values) if isinstance(t, str)}
+    return [cache.get(t) if isinstance(t, str) else None for t in values]
+
+
 def decode_members(df: pd.DataFrame) -> pd.DataFrame:
-    df["needs"] = [json.loads(v) if isinstance(v, str) else [] for v in df["needs"]]
+    df["needs"] = [v if v is not None else [] for v in _decode_shared(df["needs"])]
     for col in ("lat", "lon", "t_h", "radius_m"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     for col in ("people", "district_lgd", "state_lgd", "dup"):
@@ -192,10 +199,11 @@ class _ZoneTables:
     def member_counts(self, since_h: float, split_h: float) -> pd.DataFrame:
         """Per incident, reports (not duplicates) with ``t_h`` in (split_h, +inf) as ``recent`` and in
         (since_h, split_h] as ``before``: what a zone's trend is computed from."""
+        # grouping by an expression keeps the planner on the t_h index (a window is a small share)
         return self._select(
-            "SELECT incident_id, sum(CASE WHEN t_h > ? THEN 1 ELSE 0 END) AS recent, "
+            "SELECT incident_id || '' AS incident_id, sum(CASE WHEN t_h > ? THEN 1 ELSE 0 END) AS recent, "
             "sum(CASE WHEN t_h <= ? THEN 1 ELSE 0 END) AS before FROM incident_members "
-            "WHERE t_h > ? AND incident_id IS NOT NULL AND dup = 0 GROUP BY incident_id",
+            "WHERE t_h > ? AND incident_id IS NOT NULL AND dup = 0 GROUP BY 1",
             (split_h, split_h, since_h),
         )
 
@@ -244,20 +252,38 @@ class _ZoneTables:
 
     def zoning_incidents(self, active_since: datetime) -> pd.DataFrame:
         """What the zones are built from: active incidents seen since then, not resolved or dismissed,
-        with a centre; needs and districts decoded, ``footprint`` left as GeoJSON text (decoded only
-        for the zones that are redrawn)."""
-        cols = "incident_id, lat, lon, radius_m, footprint, reports, reporters, people, needs, urgency, districts, first_seen"
+        with a centre; needs and districts decoded, no footprint (:meth:`footprints` reads those of
+        the zones that are redrawn)."""
+        cols = "incident_id, lat, lon, radius_m, reports, reporters, people, needs, urgency, first_seen"
         df = self._select(
             f"SELECT {cols} FROM incidents WHERE state = 'active' AND last_seen >= ? AND lat IS NOT NULL "
             "AND status NOT IN ('resolved', 'dismissed') ORDER BY last_seen DESC",
             (iso(active_since),),
         )
-        df["needs"] = [json.loads(v) if isinstance(v, str) else None for v in df["needs"]]
-        df["districts"] = [json.loads(v) if isinstance(v, str) else None for v in df["districts"]]
+        df["needs"] = _decode_shared(df["needs"])
         df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")
         for col in ("lat", "lon", "radius_m", "reports", "reporters", "people"):
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
         return df
+
+    def footprints(self, incident_ids: Sequence[str]) -> list[tuple[Any, tuple[int, ...]]]:
+        """Footprint polygon (shapely, EPSG:4326; None when missing) and district codes of each of
+        these incidents, in order."""
+        ids = list(incident_ids)
+        found: dict[str, tuple[Any, tuple[int, ...]]] = {}
+        for k in range(0, len(ids), 5000):
+            chunk = ids[k : k + 5000]
+            df = self._select(f"SELECT incident_id, footprint, districts FROM incidents "
+                              f"WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk)  # fmt: skip
+            geoms = shapely.from_geojson([t if isinstance(t, str) else None for t in df["footprint"]], on_invalid="ignore")
+            dists = [tuple(int(d) for d in (v or ())) for v in _decode_shared(df["districts"])]
+            found.update(zip(df["incident_id"].tolist(), zip(geoms, dists, strict=True), strict=True))
+        return [found.get(i, (None, ())) for i in ids]
+
+    def zoning_value(self, key: str) -> str | None:
+        """A value the zoning keeps between steps (``zoning_state``), None when never written."""
+        df = self._select("SELECT value FROM zoning_state WHERE key = ?", (key,))
+        return None if df.empty else str(df["value"].iloc[0])
 
     def active_incident_ids(self, incident_ids: Sequence[str]) -> set[str]:
         """Which of these ids an active incident holds (one query per 5,000 ids)."""
@@ -313,6 +339,7 @@ class _ZoneTables:
         history: Sequence[IncidentEvent] = (),
         zones: Sequence[Zone] | None = None,
         cursor: int | None = None,
+        values: dict[str, str] | None = None,
         now: datetime | None = None,
         reset: bool = False,
     ) -> None:
@@ -355,6 +382,9 @@ class _ZoneTables:
                         f"INSERT INTO zones ({zcols}) VALUES ({', '.join('?' * len(ZONE_COLUMNS))})",
                         [zone_row(z) for z in zones],
                     )
+                for key, value in (values or {}).items():
+                    self._run("DELETE FROM zoning_state WHERE key = ?", (key,))
+                    self._run("INSERT INTO zoning_state (key, value) VALUES (?, ?)", (key, value))
                 if cursor is not None:
                     self._run("DELETE FROM zoning_state WHERE key = 'cursor'")
                     self._run("INSERT INTO zoning_state (key, value) VALUES ('cursor', ?)", (str(int(cursor)),))

@@ -436,21 +436,20 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
                 at = to_time(float(new.loc[rows, "t_h"].max()))
                 history.append(IncidentEvent(name, at, "merged", tuple(absorbed), len(rows)))
                 history += [IncidentEvent(o, at, "merged_into", (name,), 0) for o in absorbed]
-                moved = store.members_of(absorbed)
-                moved["incident_id"] = name
-                extra_members.append(moved)
                 retired.update({o: ("merged", name) for o in absorbed})
             for k in rows:
                 labels_new[int(k)] = name
         new.loc[list(labels_new), "incident_id"] = list(labels_new.values())
+        if retired:  # the members of merged incidents move to the survivors (one read for all)
+            moved = store.members_of(sorted(retired))
+            moved["incident_id"] = moved["incident_id"].map(lambda o: retired[o][1])
+            extra_members.append(moved)
 
     # area reports: join the incident with most point reports in reach, else those at the same place
     new_area = new.index[linking & (new["tier"].to_numpy() == "area")]
     if len(new_area):
         pts = pd.concat([old_pts[["lat", "lon", "t_h", "radius_m", "incident_id"]],
                          new.loc[new_pts, ["lat", "lon", "t_h", "radius_m", "incident_id"]]], ignore_index=True)  # fmt: skip
-        for frame in extra_members:  # merged this batch
-            pts.loc[pts["incident_id"].isin(frame["report_id"]), "incident_id"] = frame["incident_id"].iloc[0]
         pts["incident_id"] = pts["incident_id"].replace({o: into for o, (_, into) in retired.items()})
         allp = pd.concat([pts, new.loc[new_area, ["lat", "lon", "t_h", "radius_m"]]], ignore_index=True)
         codes, uniq = pd.factorize(pts["incident_id"])

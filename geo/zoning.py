@@ -36,6 +36,7 @@ recompute severity and trend of all, write everything back.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import time
 from collections import Counter
@@ -77,6 +78,9 @@ class ZoningParams:
     """Window of the trend (reports in the last window against the one before)."""
     batch_limit: int = 50_000
     """Most report changes read per update."""
+    redraw_h: float = 3.0
+    """Reports zones are redrawn from scratch (split where incidents aged out, outlines shrunk) when
+    this many hours (scenario clock) have passed since the last redraw; in between they only grow."""
 
 
 class TrackFix(Protocol):
@@ -282,15 +286,52 @@ def _report_components(inc: pd.DataFrame, gap_m: float) -> np.ndarray:
     return components(len(inc), i[ok], j[ok])
 
 
+def _touching(lat: np.ndarray, lon: np.ndarray, r: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i, j), i in ``query``, of circles that touch: great-circle distance <= r_i + r_j. The
+    1 % largest circles are looked up from their side, so one huge circle does not widen every search."""
+    xyz = unit_xyz(lat, lon)
+    if len(query) == 0 or len(lat) < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    cap = float(np.quantile(r, 0.99))
+    big = np.flatnonzero(r > cap)
+    near = cKDTree(xyz).query_ball_point(xyz[query], chord_m(r[query] + cap) * (1 + 1e-9) + 1e-6)
+    lens = np.fromiter(map(len, near), np.int64, len(query))
+    i = np.repeat(query, lens)
+    j = np.fromiter(itertools.chain.from_iterable(near), np.int64, int(lens.sum()))
+    if len(big):
+        far = cKDTree(xyz[query]).query_ball_point(xyz[big], chord_m(r[big] + float(r[query].max())) * (1 + 1e-9) + 1e-6)
+        lens = np.fromiter(map(len, far), np.int64, len(big))
+        i = np.concatenate((i, query[np.fromiter(itertools.chain.from_iterable(far), np.int64, int(lens.sum()))]))
+        j = np.concatenate((j, np.repeat(big, lens)))
+    ok = (i != j) & (haversine_m(lat[i], lon[i], lat[j], lon[j]) <= r[i] + r[j])
+    return i[ok], j[ok]
+
+
+def _grown_components(inc: pd.DataFrame, zone_of: dict[str, str], touched: frozenset[str], gap_m: float) -> np.ndarray:
+    """Zone label per incident between redraws: the stored zones, joined by the circles (radius +
+    gap) of the touched incidents and of those in no zone yet."""
+    ids = inc["incident_id"].tolist()
+    groups, _ = pd.factorize(pd.Series([zone_of.get(i) for i in ids], dtype=object))
+    query = np.flatnonzero((groups < 0) | np.fromiter((i in touched for i in ids), bool, len(ids)))
+    lat, lon = inc["lat"].to_numpy(float), inc["lon"].to_numpy(float)
+    r = np.nan_to_num(inc["radius_m"].to_numpy(float), nan=0.0) + gap_m
+    i, j = _touching(lat, lon, r, query)
+    return components(len(ids), i, j, groups)
+
+
 def build_zones(
     store: Any,
     now: datetime,
     params: ZoningParams | None = None,
     track: Sequence[TrackFix] = (),
     touched: frozenset[str] = frozenset(),
+    redraw: bool = True,
 ) -> list[Zone]:
     """All zones at ``now``; a reports zone whose incidents neither changed nor were ``touched``
-    keeps its stored geometry and districts."""
+    keeps its stored geometry and districts. Without ``redraw``, reports zones only grow: the stored
+    zones are joined where ``touched`` or new incidents link them, and their outlines are extended
+    with those incidents' footprints; incidents that aged out or merged away leave a zone's counts
+    at once but its outline and connectivity only at the next redraw."""
     params = params or ZoningParams()
     now_h = float(hours(pd.Series([now]))[0])
     active = store.zoning_incidents(now - timedelta(hours=params.active_h))
@@ -302,13 +343,19 @@ def build_zones(
 
     # reports zones: components of touching incidents, each matched to the stored zone sharing most
     # incidents (its id kept); a zone whose incidents are the same and untouched keeps its geometry
-    labels = _report_components(active, params.zone_gap_m) if len(active) else np.zeros(0, np.int64)
-    uniq, labels, sizes = np.unique(labels, return_inverse=True, return_counts=True)
-    aggs = _aggregates(active, labels, len(uniq), counts)
-    claimed: set[str] = set()
     prev_sets = {row.zone_id: frozenset(row.incident_ids or []) for row in prev_reports.itertuples()}
     prev_rank = {zid: k for k, zid in enumerate(prev_sets)}
     zone_of = {inc: zid for zid, s in prev_sets.items() for inc in s}
+    redraw = redraw or not prev_sets
+    if not len(active):
+        labels = np.zeros(0, np.int64)
+    elif redraw:
+        labels = _report_components(active, params.zone_gap_m)
+    else:
+        labels = _grown_components(active, zone_of, touched, params.zone_gap_m)
+    uniq, labels, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+    aggs = _aggregates(active, labels, len(uniq), counts)
+    claimed: set[str] = set()
     prev_by_id = prev_reports.set_index("zone_id") if len(prev_reports) else prev_reports
     pending: list[tuple[str, int, bool]] = []
     for k in sorted(range(len(uniq)), key=lambda k: -sizes[k]):
@@ -324,24 +371,31 @@ def build_zones(
         reuse = best is not None and len(prev_sets[best]) == len(ids) and prev_sets[best].issuperset(ids) \
             and touched.isdisjoint(ids)
         pending.append((zid, k, reuse))
+    # geometry: redrawn from every footprint, or (between redraws) the stored outlines of the zones a
+    # group grew from joined with the footprints of its new and changed incidents only
     fresh = [k for _, k, reuse in pending if not reuse]
-    rows_of = np.split(np.argsort(labels, kind="stable"), np.cumsum(sizes)[:-1]) if len(labels) else []
-    footprints = active["footprint"].to_numpy(dtype=object)
-    geoms = {k: _local_buffer(list(shapely.from_geojson(footprints[rows_of[k]], on_invalid="ignore")), params.zone_gap_m)
-             for k in fresh}  # fmt: skip
-    districts = dict(zip(fresh, _districts_of([geoms[k] for k in fresh]), strict=True))
+    grown_from = {k: sorted({z for z in map(zone_of.get, aggs[k].incident_ids) if z is not None}) for k in fresh}
+    drawn = {k: [i for i in aggs[k].incident_ids if redraw or i in touched or i not in zone_of] for k in fresh}
+    shapes = iter(store.footprints([i for k in fresh for i in drawn[k]]))
+    pieces = {k: [next(shapes) for _ in drawn[k]] for k in fresh}
+    new_geoms = {k: _local_buffer([g for g, _ in pieces[k]], params.zone_gap_m) for k in fresh}
+    new_dists = dict(zip(fresh, _districts_of([new_geoms[k] for k in fresh]), strict=True))
     warn_alert, warn_wind, alert_rows, swaths = _warnings(store, now, track, active)
     warn = np.zeros(len(uniq))
     np.maximum.at(warn, labels, np.maximum(warn_alert.to_numpy(float), warn_wind.to_numpy(float)))
-    inc_districts = active["districts"].tolist()
     for zid, k, reuse in pending:
         agg = aggs[k]
         if reuse:
             row = prev_by_id.loc[zid]
             geom, dists, first = row.geometry, tuple(row["districts"] or ()), row["first_seen"].to_pydatetime()
         else:
-            geom, dists = geoms[k], districts[k]
-            dists = tuple(sorted(set(dists) | {int(d) for r in rows_of[k] for d in (inc_districts[r] or ())}))
+            dist_set = set(new_dists[k]) | {d for _, ds in pieces[k] for d in ds}
+            geom = new_geoms[k]
+            if not redraw and grown_from[k]:
+                old = [prev_by_id.loc[z, "geometry"] for z in grown_from[k]]
+                geom = shapely.union_all([g for g in [*old, geom] if g is not None and not g.is_empty])
+                dist_set |= {int(d) for z in grown_from[k] for d in (prev_by_id.loc[z, "districts"] or ())}
+            dists = tuple(sorted(dist_set))
             first = prev_by_id.loc[zid, "first_seen"].to_pydatetime() if zid in prev_by_id.index else now
         score, parts = severity(agg.needs, agg.urgency, agg.people, agg.reporters, float(warn[k]))
         is_new = zid not in prev_by_id.index or first >= now - timedelta(hours=w)
@@ -451,8 +505,11 @@ def update(
         store.write_zoning(members=result.members, incidents=result.incidents, history=result.history)
         n_reports = len(reports)
     now = now or store.latest_event_time() or datetime.now(UTC)
-    zones = build_zones(store, now, params, track, result.touched)
-    store.write_zoning(zones=zones, cursor=new_cursor, now=now)
+    now_h = float(hours(pd.Series([now]))[0])
+    drawn = store.zoning_value("zones_drawn_h")
+    redraw = rebuild or cursor is None or drawn is None or not now_h - params.redraw_h < float(drawn) <= now_h
+    zones = build_zones(store, now, params, track, result.touched, redraw=redraw)
+    store.write_zoning(zones=zones, cursor=new_cursor, now=now, values={"zones_drawn_h": repr(now_h)} if redraw else None)
     kinds = Counter(e.kind for e in result.history)
     return ZoningResult(n_reports, len(result.touched), kinds["created"], kinds["merged"], kinds["split"], len(zones),
                         new_cursor, time.perf_counter() - started, now)  # fmt: skip
