@@ -254,15 +254,14 @@ def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> li
     evidence = ev.groupby("incident_id")["report_id"].agg(tuple)
     dists = m.dropna(subset=["district_lgd"]).groupby("incident_id")["district_lgd"].agg(lambda v: tuple(sorted({int(x) for x in v})))
     out: list[Incident] = []
-    known = set(existing.index)
+    known_status = dict(zip(existing.index, existing["status"], strict=True))
+    known_first = {k: v.to_pydatetime() for k, v in zip(existing.index, existing["first_seen"], strict=True) if pd.notna(v)}
+    centre_lat, centre_lon = centre["lat"].to_dict(), centre["lon"].to_dict()
     for inc_id, row in zip(stats.index, stats.itertuples(), strict=True):
-        status, first_seen = "new", to_time(row.first)
-        if inc_id in known:
-            prev = existing.loc[inc_id]
-            status = prev["status"]
-            if pd.notna(prev["first_seen"]):
-                first_seen = min(first_seen, prev["first_seen"].to_pydatetime())
-        lat, lon = centre["lat"].get(inc_id, np.nan), centre["lon"].get(inc_id, np.nan)
+        status, first_seen = known_status.get(inc_id, "new"), to_time(row.first)
+        if inc_id in known_first:
+            first_seen = min(first_seen, known_first[inc_id])
+        lat, lon = centre_lat.get(inc_id, np.nan), centre_lon.get(inc_id, np.nan)
         out.append(Incident(
             incident_id=str(inc_id), status=status, state="active",
             lat=float(lat), lon=float(lon), radius_m=float(row.reach),

@@ -250,20 +250,29 @@ def _aggregates(inc: pd.DataFrame, labels: np.ndarray, n: int, counts: pd.DataFr
     c = counts.reindex(ids) if len(counts) else pd.DataFrame({"recent": np.zeros(len(ids)), "before": 0.0})
     recent, before = total(c["recent"].to_numpy(float)), total(c["before"].to_numpy(float))
     urg = np.zeros(n, np.int64)
-    ranks = [URGENCY_RANK.get(u.lower(), 0) if isinstance(u, str) else 0 for u in inc["urgency"].tolist()]
-    np.maximum.at(urg, labels, np.asarray(ranks, np.int64))
+    codes, words = pd.factorize(inc["urgency"].to_numpy(dtype=object))
+    word_rank = np.array([URGENCY_RANK.get(str(u).lower(), 0) for u in words] + [0], np.int64)
+    np.maximum.at(urg, labels, word_rank[codes])  # code -1 (missing) takes the trailing 0
     first_h = hours(inc["first_seen"]) if len(inc) else np.zeros(0)
     first = np.full(n, np.inf)
     np.minimum.at(first, labels, np.where(np.isfinite(first_h), first_h, np.inf))
-    needs: list[Counter[str]] = [Counter() for _ in range(n)]
-    for lab, v in zip(labels.tolist(), inc["needs"].tolist(), strict=True):
-        if v:
-            needs[lab].update(v)
+    # needs: distinct dicts once (the store decodes equal texts to one object), then one sum per need
+    values = inc["needs"].tolist()
+    _, where, codes = np.unique(np.fromiter(map(id, values), np.int64, len(values)), return_index=True, return_inverse=True)
+    distinct = {c: values[k] for c, k in enumerate(where.tolist())}
+    kinds = sorted({str(key) for v in distinct.values() if v for key in v})
+    table = np.zeros((len(distinct) + 1, len(kinds)))
+    for c, v in distinct.items():
+        for key, count in (v or {}).items():
+            table[c, kinds.index(str(key))] += count
+    sums = np.stack([np.bincount(labels, weights=table[codes, q], minlength=n) for q in range(len(kinds))], axis=1) \
+        if kinds else np.zeros((n, 0))
+    needs = [{kinds[q]: int(sums[k, q]) for q in np.flatnonzero(sums[k])} for k in range(n)]
     order = np.lexsort((ids.astype(str), labels))
     bounds = np.searchsorted(labels[order], np.arange(n + 1))
     return [
         _Agg(tuple(ids[order[bounds[k] : bounds[k + 1]]].tolist()), int(reports[k]), int(reporters[k]),
-             int(people[k]), dict(sorted(needs[k].items())), int(urg[k]), int(recent[k]), int(before[k]),
+             int(people[k]), needs[k], int(urg[k]), int(recent[k]), int(before[k]),
              to_time(first[k]) if np.isfinite(first[k]) else None)
         for k in range(n)
     ]  # fmt: skip
