@@ -258,6 +258,10 @@ class SqliteStore(_ZoneTables):
         cur = self._db.execute(sql, tuple(params))
         return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
 
+    def _object_frame(self, sql: str, params: Sequence[Any], columns: Sequence[str]) -> pd.DataFrame:
+        rows = self._db.execute(sql, tuple(params)).fetchall()
+        return pd.DataFrame(rows, columns=list(columns), dtype=object)
+
     @contextmanager
     def _txn(self) -> Iterator[None]:
         if self._db.in_transaction:  # nested: the outer transaction commits

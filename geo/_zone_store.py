@@ -138,6 +138,12 @@ class _ZoneTables:
     def _txn(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
 
+    def _object_frame(self, sql: str, params: Sequence[Any], columns: Sequence[str]) -> pd.DataFrame:
+        """A query's rows as a frame of plain Python objects (no Arrow string columns: the zoning's
+        hot paths index and compare them row by row). Backends may read the rows more directly."""
+        df = self._select(sql, params)
+        return pd.DataFrame(list(df.itertuples(index=False, name=None)), columns=list(columns), dtype=object)
+
     def _write_member_geometry(self, report_ids: list[str]) -> None:
         """Keep the backend's spatial index of ``incident_members`` in step with these rows."""
 
@@ -193,7 +199,8 @@ class _ZoneTables:
         for k in range(0, len(values), 5000):
             chunk = values[k : k + 5000]
             marks = ", ".join("?" * len(chunk))
-            frames.append(self._select(f"SELECT {cols} FROM incident_members WHERE {column} IN ({marks})", chunk))
+            frames.append(self._object_frame(f"SELECT {cols} FROM incident_members WHERE {column} IN ({marks})", chunk,
+                                             MEMBER_COLUMNS))  # fmt: skip
         return decode_members(pd.concat(frames, ignore_index=True))
 
     def member_counts(self, since_h: float, split_h: float) -> pd.DataFrame:
@@ -255,10 +262,10 @@ class _ZoneTables:
         with a centre; needs and districts decoded, no footprint (:meth:`footprints` reads those of
         the zones that are redrawn)."""
         cols = "incident_id, lat, lon, radius_m, reports, reporters, people, needs, urgency, first_seen"
-        df = self._select(
+        df = self._object_frame(
             f"SELECT {cols} FROM incidents WHERE state = 'active' AND last_seen >= ? AND lat IS NOT NULL "
             "AND status NOT IN ('resolved', 'dismissed') ORDER BY last_seen DESC",
-            (iso(active_since),),
+            (iso(active_since),), cols.split(", "),
         )
         df["needs"] = _decode_shared(df["needs"])
         df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")

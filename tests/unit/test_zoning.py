@@ -180,3 +180,53 @@ def test_unknown_status_or_incident_is_refused(store_factory):
         store.set_incident_status(incident_of(store, "twitter:1"), "done")
     with pytest.raises(StoreError, match="no incident"):
         store.set_incident_status("inc-nope", "resolved")
+
+
+def _reports_zones(store):
+    zones = store.zones_frame()
+    return zones[zones["kind"] == "reports"]
+
+
+def test_zones_grow_between_redraws_and_are_redrawn_later(store_factory):
+    import shapely
+
+    store = store_factory()
+    params = zoning.ZoningParams(redraw_h=3.0)
+    store.upsert([report("1", 22.0, 88.0, 0), report("2", 22.0, 88.07, 0)])  # 7.2 km apart: two zones
+    zoning.update(store, params)
+    assert len(_reports_zones(store)) == 2
+    drawn = store.zoning_value("zones_drawn_h")
+    store.upsert([report("3", 22.0, 88.035, 1)])  # 3.6 km from each: within both grown circles
+    zoning.update(store, params)
+    grown = _reports_zones(store)
+    assert len(grown) == 1 and len(grown["incident_ids"].iloc[0]) == 3
+    assert store.zoning_value("zones_drawn_h") == drawn  # joined and extended, not redrawn
+    for lon in (88.0, 88.035, 88.07):
+        assert grown.geometry.iloc[0].contains(shapely.Point(lon, 22.0))
+    full = [z for z in zoning.build_zones(store, T0 + timedelta(hours=1), params) if z.kind == "reports"]
+    assert len(full) == 1 and set(full[0].incident_ids) == set(grown["incident_ids"].iloc[0])
+    assert grown.geometry.iloc[0].area == pytest.approx(full[0].geometry.area, rel=0.02)
+    # two days on, elsewhere: past redraw_h, so the zones are redrawn from the active incidents only
+    store.upsert([report("4", 21.5, 87.5, 52)])
+    zoning.update(store, params)
+    later = _reports_zones(store)
+    assert len(later) == 1 and later["incident_ids"].iloc[0] == [incident_of(store, "twitter:4")]
+    assert store.zoning_value("zones_drawn_h") != drawn
+
+
+def test_touching_circles_match_a_brute_force_search():
+    import numpy as np
+
+    from geo.clustering import haversine_m
+
+    rng = np.random.default_rng(5)
+    n = 400
+    lat, lon = rng.uniform(21.9, 22.1, n), rng.uniform(87.9, 88.1, n)
+    r = rng.uniform(100, 1500, n)
+    r[:6] = rng.uniform(8000, 15000, 6)  # a few huge circles must not be missed
+    query = np.sort(rng.choice(n, 60, replace=False))
+    i, j = zoning._touching(lat, lon, r, query)
+    got = {(int(a), int(b)) for a, b in zip(i, j, strict=True)}
+    d = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    want = {(int(a), int(b)) for a in query for b in np.flatnonzero(d[a] <= r[a] + r) if a != b}
+    assert got == want and len(want) > 100
