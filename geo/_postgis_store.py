@@ -110,11 +110,12 @@ CREATE TABLE IF NOT EXISTS zones (
 CREATE INDEX IF NOT EXISTS zones_geom ON zones USING gist (geom);
 CREATE OR REPLACE FUNCTION {schema}.geojson_geom() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.geom := CASE WHEN TG_TABLE_NAME = 'zones' THEN
-                    CASE WHEN NEW.geometry IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.geometry), 4326) END
-                ELSE
-                    CASE WHEN NEW.footprint IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.footprint), 4326) END
-                END;
+    -- separate branches: a CASE expression would resolve NEW.geometry on incidents rows too (no such field)
+    IF TG_TABLE_NAME = 'zones' THEN
+        NEW.geom := CASE WHEN NEW.geometry IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.geometry), 4326) END;
+    ELSE
+        NEW.geom := CASE WHEN NEW.footprint IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.footprint), 4326) END;
+    END IF;
     RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER incidents_geom BEFORE INSERT OR UPDATE ON incidents

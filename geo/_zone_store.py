@@ -75,13 +75,21 @@ def history_row(e: IncidentEvent) -> tuple[Any, ...]:
 
 def member_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     """Rows of ``incident_members`` from a frame with :data:`MEMBER_COLUMNS` (NaN becomes NULL)."""
-    out = frame[MEMBER_COLUMNS].astype(object)
-    out = out.where(pd.notna(out), None)
-    needs = [json.dumps(list(v)) if isinstance(v, (list, tuple, np.ndarray)) else (v or "[]") for v in frame["needs"]]
-    out["needs"] = needs
-    for col in ("people", "district_lgd", "state_lgd", "dup"):
-        out[col] = [None if v is None else int(v) for v in out[col]]
-    return list(out.itertuples(index=False, name=None))
+    columns = []
+    for col in MEMBER_COLUMNS:
+        values = frame[col].tolist()
+        if col == "needs":
+            values = [json.dumps(list(v)) if isinstance(v, (list, tuple, np.ndarray)) else (v or "[]") for v in values]
+        elif col in ("people", "district_lgd", "state_lgd", "dup"):  # plain ints: a NaN is no INTEGER in PostgreSQL
+            values = [None if _missing(v) else int(v) for v in values]
+        else:
+            values = [None if _missing(v) else v for v in values]
+        columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 def _geo(df: pd.DataFrame, column: str) -> gpd.GeoDataFrame:

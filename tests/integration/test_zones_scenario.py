@@ -69,3 +69,39 @@ def test_incidents_match_the_scenario_truth(store_factory):
     assert zones["severity"].between(0, 100).all()
     coast = zones[zones.geometry.centroid.x.between(86.0, 88.9) & zones.geometry.centroid.y.between(20.0, 22.9)]
     assert len(coast) and all(len(d) > 0 for d in coast["districts"])  # (misplaced posts may fall abroad)
+
+
+def _pg_cases() -> list:
+    from tests.unit import test_zoning as t
+
+    return [t.test_incremental_updates_give_the_same_incidents_as_a_rebuild,
+            t.test_a_bridge_merges_incidents_keeping_the_triaged_id_and_a_split_is_recorded,
+            t.test_echoes_join_their_original_but_are_not_counted,
+            t.test_zones_combine_incidents_alerts_and_wind_with_severity_districts_and_trend,
+            t.test_zones_grow_between_redraws_and_are_redrawn_later]  # fmt: skip
+
+
+@pytest.fixture
+def pg_store_factory():
+    """Stores on the real PostgreSQL + PostGIS (each in its own schema, dropped at teardown)."""
+    import uuid
+
+    from geo.store import open_store
+
+    opened = []
+
+    def make(name: str = "store"):
+        store = open_store(f"postgresql://postgres@127.0.0.1:5432/test?schema=z_{name}_{uuid.uuid4().hex[:8]}")
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.drop()
+        store.close()
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("case", _pg_cases(), ids=lambda f: f.__name__.removeprefix("test_"))
+def test_zoning_behaves_the_same_on_postgis(case, pg_store_factory):
+    case(pg_store_factory)
