@@ -104,27 +104,32 @@ def load_incidents(store_url: str) -> gpd.GeoDataFrame:
 
 
 def with_zone_severity(incidents: gpd.GeoDataFrame, zones: pd.DataFrame) -> gpd.GeoDataFrame:
-    """``incidents`` with the ``severity`` and ``trend`` of the most severe zone listing each one."""
+    """``incidents`` with ``severity`` and ``trend`` of the reports zone drawn around each one, and
+    ``area_severity``: the highest severity of any zone listing it (an alert area, a wind swath)."""
     out = incidents.copy()
+    out["severity"], out["area_severity"], out["trend"] = float("nan"), float("nan"), None
     if zones.empty or out.empty:
-        out["severity"] = float("nan")
-        out["trend"] = None
         return out
-    held = zones[["incident_ids", "severity", "trend"]].explode("incident_ids").dropna(subset=["incident_ids"])
-    held = held.sort_values("severity", ascending=False).drop_duplicates("incident_ids").set_index("incident_ids")
-    out["severity"] = out["incident_id"].map(held["severity"]).astype(float)
-    out["trend"] = out["incident_id"].map(held["trend"])
+    held = zones[["incident_ids", "severity", "trend", "kind"]].explode("incident_ids").dropna(subset=["incident_ids"])
+    held = held.sort_values("severity", ascending=False)
+    own = held[held["kind"] == "reports"].drop_duplicates("incident_ids").set_index("incident_ids")
+    anywhere = held.drop_duplicates("incident_ids").set_index("incident_ids")
+    out["severity"] = out["incident_id"].map(own["severity"]).astype(float)
+    out["trend"] = out["incident_id"].map(own["trend"])
+    out["area_severity"] = out["incident_id"].map(anywhere["severity"]).astype(float)
     return out
 
 
 def triage_order(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Most pressing first: zone severity, then urgency, then reports, then the latest seen."""
+    """Most pressing first: severity of its own zone, then urgency, then the severity of the area
+    it is in (alert, wind), then reports, then the latest seen."""
     keys = incidents.assign(
         _sev=incidents["severity"].fillna(-1.0),
+        _area=incidents["area_severity"].fillna(-1.0),
         _urg=incidents["urgency"].map(lambda u: URGENCY_RANK.get(str(u).lower(), 0)),
     )
-    keys = keys.sort_values(["_sev", "_urg", "reports", "last_seen"], ascending=False, kind="stable")
-    return keys.drop(columns=["_sev", "_urg"])
+    keys = keys.sort_values(["_sev", "_urg", "_area", "reports", "last_seen"], ascending=False, kind="stable")
+    return keys.drop(columns=["_sev", "_urg", "_area"])
 
 
 @st.cache_data(ttl=QUERY_TTL, show_spinner=False, max_entries=16)

@@ -352,28 +352,25 @@ def severity_color(severity: Any) -> str:
 
 def zone_layer(zones: pd.DataFrame, district_names: dict[int, str] | None = None) -> folium.FeatureGroup:
     """Affected zones (kind reports/alert/wind) coloured by severity, least severe drawn first, with a
-    tooltip of kind, severity, trend and districts."""
+    tooltip of kind, severity, trend and districts (one :class:`Shapes` element)."""
     group = folium.FeatureGroup(name="Affected zones", show=True)
-    if zones.empty:
-        return group
     names = district_names or {}
-    for row in zones.sort_values("severity", kind="stable").to_dict("records"):
+    shapes: list[dict[str, Any]] = []
+    rows = zones.sort_values("severity", kind="stable").to_dict("records") if not zones.empty else []
+    for row in rows:
         geometry = row.get("geometry")
         if geometry is None or geometry.is_empty:
             continue
         color = severity_color(row.get("severity"))
         kind = _str(row.get("kind")) or "zone"
         style = {
-            "color": color, "weight": 1.5, "dashArray": "4 3" if kind == "wind" else None, "fillColor": color,
-            "fillOpacity": 0.10 if kind == "wind" else 0.22, "className": f"cm-zone cm-zone-{escape(kind)}",
+            "color": color, "weight": 1.5, "fillColor": color, "fillOpacity": 0.10 if kind == "wind" else 0.22,
+            "className": f"cm-zone cm-zone-{escape(kind)}",
         }  # fmt: skip
-        layer = folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
-            style_function=lambda _, s=style: s,
-            highlight_function=lambda _, c=color: {"weight": 3, "fillOpacity": 0.35, "color": c},
-        )
-        folium.Tooltip(escape(zone_summary(row, names)), sticky=True).add_to(layer)
-        layer.add_to(group)
+        if kind == "wind":
+            style["dashArray"] = "4 3"
+        shapes.append({"geometry": mapping(geometry), "style": style, "tooltip": escape(zone_summary(row, names))})
+    Shapes(shapes, []).add_to(group)
     return group
 
 
@@ -404,35 +401,70 @@ def district_list(codes: Any, district_names: dict[int, str], limit: int = 6) ->
 
 def incident_layer(incidents: pd.DataFrame, district_names: dict[int, str] | None = None) -> folium.FeatureGroup:
     """Active incidents: each footprint polygon and a circle marker at its centre (sized by reports,
-    coloured by triage status) with a tooltip and a popup of counts, needs, people and status."""
+    coloured by triage status) with a tooltip and a popup of counts, needs, people and status.
+
+    One :class:`Shapes` element holds them all: hundreds of folium elements would take seconds to
+    serialise on every refresh."""
     group = folium.FeatureGroup(name="Incidents", show=True)
-    if incidents.empty:
-        return group
     names = district_names or {}
-    for row in incidents.sort_values("reports", kind="stable").to_dict("records"):
+    shapes: list[dict[str, Any]] = []
+    points: list[dict[str, Any]] = []
+    rows = incidents.sort_values("reports", kind="stable").to_dict("records") if not incidents.empty else []
+    for row in rows:
         status = row.get("status") if row.get("status") in STATUS_COLORS else "new"
         color = STATUS_COLORS[status]
         geometry = row.get("geometry")
         if geometry is not None and not geometry.is_empty:
-            folium.GeoJson(
-                {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
-                style_function=lambda _, c=color: {
-                    "color": c, "weight": 1.2, "fillColor": c, "fillOpacity": 0.08, "className": "cm-incident",
-                    "interactive": False,
-                },
-            ).add_to(group)
+            shapes.append({
+                "geometry": mapping(geometry), "interactive": False,
+                "style": {"color": color, "weight": 1.2, "fillColor": color, "fillOpacity": 0.08, "className": "cm-incident"},
+            })  # fmt: skip
         lat, lon = row.get("lat"), row.get("lon")
         if lat is None or lon is None or lat != lat or lon != lon:
             continue
-        reports = int(row.get("reports") or 0)
-        marker = folium.CircleMarker(
-            location=[float(lat), float(lon)], radius=min(6 + 2 * math.sqrt(reports), 20), color="#0b1622",
-            weight=1.5, fill=True, fill_color=color, fill_opacity=0.9, class_name=f"cm-incident-marker cm-status-{status}",
-        )  # fmt: skip
-        folium.Tooltip(escape(incident_summary(row)), sticky=True).add_to(marker)
-        folium.Popup(incident_popup_html(row, names), max_width=380).add_to(marker)
-        marker.add_to(group)
+        reports = _int(row.get("reports"))
+        points.append({
+            "lat": float(lat), "lon": float(lon),
+            "style": {"radius": round(min(3 + 2.5 * math.sqrt(reports), 20), 1), "color": "#0b1622", "weight": 1.5,
+                      "fillColor": color, "fillOpacity": 0.9, "className": f"cm-incident-marker cm-status-{status}"},
+            "tooltip": escape(incident_summary(row)), "popup": incident_popup_html(row, names),
+        })  # fmt: skip
+    Shapes(shapes, points).add_to(group)
     return group
+
+
+class Shapes(folium.MacroElement):
+    """Polygons (``{geometry, style, tooltip?, popup?, interactive?}``, GeoJSON geometry) and circle
+    markers (``{lat, lon, style, tooltip?, popup?}``) drawn in the browser from one data array and
+    added to the parent layer. Tooltip and popup strings are HTML built with :func:`escape`; the
+    arrays are written with ``tojson``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var parent = {{ this._parent.get_name() }};
+            function bind(layer, item) {
+                if (item.tooltip) { layer.bindTooltip(item.tooltip, {sticky: true}); }
+                if (item.popup) { layer.bindPopup(item.popup, {maxWidth: 380}); }
+                layer.addTo(parent);
+            }
+            {{ this.shapes|tojson }}.forEach(function(item) {
+                bind(L.geoJSON(item.geometry, {style: item.style, interactive: item.interactive !== false}), item);
+            });
+            {{ this.points|tojson }}.forEach(function(item) {
+                bind(L.circleMarker([item.lat, item.lon], item.style), item);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, shapes: list[dict[str, Any]], points: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "Shapes"
+        self.shapes = shapes
+        self.points = points
 
 
 def incident_summary(row: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """The incidents page: triage of the active incidents the zoning found.
 
-A table of active incidents, most pressing first (severity of the zone holding each, then urgency,
-reports and recency); pick one to read its evidence reports and history and to set its triage
+A table of active incidents, most pressing first (severity of the reports zone drawn around each,
+then urgency, the severity of the alert or wind area it lies in, reports and recency); pick one to read its evidence reports and history and to set its triage
 status, which is written to the store (``Store.set_incident_status``) with a history line. Filters
 and the picked incident are mirrored in ``st.query_params`` so a view can be shared as a link.
 Everything shown that a member of the public wrote goes through ``st.dataframe`` or ``st.text``
@@ -23,7 +23,7 @@ from geo.settings import Settings
 #: Statuses an operator still has to act on: the default filter.
 OPEN_STATUSES: tuple[str, ...] = ("new", "acknowledged", "assigned")
 TABLE_COLUMNS = [
-    "incident_id", "status", "severity", "trend", "urgency", "reports", "reporters", "echoes", "people",
+    "incident_id", "status", "severity", "trend", "urgency", "area_severity", "reports", "reporters", "echoes", "people",
     "needs", "category", "districts", "first_seen", "last_seen",
 ]  # fmt: skip
 
@@ -90,6 +90,7 @@ def _table(incidents: pd.DataFrame, names: dict[int, str]) -> pd.DataFrame:
     """The triage table: plain text and numbers only."""
     out = pd.DataFrame(incidents).reindex(columns=TABLE_COLUMNS).copy()
     out["severity"] = out["severity"].round(0)
+    out["area_severity"] = out["area_severity"].round(0)
     out["needs"] = [mapview.needs_text(n) for n in out["needs"]]
     out["districts"] = [mapview.district_list(d, names, limit=3) for d in out["districts"]]
     return out

@@ -89,7 +89,7 @@ def _live_view(settings: Settings, filters: Filters) -> None:
     alerts = data.load_alerts(url, as_of)
     zones = data.load_zones(url)
     incidents = data.load_incidents(url)
-    incidents = incidents[incidents["first_seen"] <= pd.Timestamp(as_of)] if not incidents.empty else incidents
+    incidents = _incidents_in_window(incidents, filters, as_of)
     _metrics(reports, alerts, as_of, zones, incidents)
     bbox = _view_bbox(url)
     layers = mapview.build_layers(
@@ -147,6 +147,16 @@ def _filtered(reports: pd.DataFrame, filters: Filters, as_of: datetime) -> pd.Da
     return reports[keep]
 
 
+def _incidents_in_window(incidents: pd.DataFrame, filters: Filters, as_of: datetime) -> pd.DataFrame:
+    """Incidents already seen at ``as_of`` and, with a time window, seen again inside it."""
+    if incidents.empty:
+        return incidents
+    keep = incidents["first_seen"] <= pd.Timestamp(as_of)
+    if filters.window_hours:
+        keep &= incidents["last_seen"] >= pd.Timestamp(as_of - timedelta(hours=filters.window_hours))
+    return incidents[keep]
+
+
 def _metrics(
     reports: pd.DataFrame, alerts: pd.DataFrame, as_of: datetime, zones: pd.DataFrame, incidents: pd.DataFrame
 ) -> None:
@@ -162,7 +172,7 @@ def _metrics(
     capped = " (newest shown; more are stored)" if len(reports) >= data.MAX_REPORTS else ""
     st.caption(
         f"As of {as_of:%d %b %Y %H:%M} UTC{capped}. Zones and incidents are the zoning's latest state "
-        "(incidents first seen after the chosen moment are hidden)."
+        "(incidents shown when active in the time window)."
     )
 
 

@@ -74,7 +74,7 @@ def test_counts_at_the_latest_event_time(app: AppTest) -> None:
         "Reports unlocated": "1",
         "Alerts live": "1",  # A2 expired on the 19th
         "Extreme / severe alerts": "1",
-        "Active incidents": "3",  # each located report is its own incident (far apart)
+        "Active incidents": "2",  # each located report is its own incident; the traffic one is older than 24 h
         "Affected zones": "3",  # two around the incidents, one for the live alert
     }
     assert any(c.value.startswith("As of 20 May 2020 12:00 UTC") for c in app.caption)
@@ -109,7 +109,7 @@ def test_zone_and_incident_layers_are_drawn_under_the_reports(app: AppTest) -> N
     control = str(args["layer_control"])  # toggleable, listed bottom to top
     assert control.index('"Affected zones"') < control.index('"Incidents"') < control.index('"Reports"')
     layers = str(args["feature_group"])
-    assert layers.count("cm-incident-marker") == 3
+    assert layers.count("cm-incident-marker") == 2  # the traffic report's incident is outside the 24 h window
     assert layers.count("cm-zone cm-zone-reports") == 2 and layers.count("cm-zone cm-zone-alert") == 1
     assert layers.index("cm-zone") < layers.index("cm-incident-marker") < layers.index("L.markerClusterGroup")
 

@@ -187,17 +187,21 @@ def zoned() -> tuple[pd.DataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     return frames
 
 
+def _shapes(group: folium.FeatureGroup) -> mapview.Shapes:
+    [element] = group._children.values()
+    assert isinstance(element, mapview.Shapes)
+    return element
+
+
 def test_zones_are_coloured_by_severity_with_a_plain_tooltip(zoned: tuple[pd.DataFrame, ...]) -> None:
     _, _, zones = zoned
     assert {"reports", "alert"} <= set(zones["kind"])
-    group = mapview.zone_layer(zones, {338: "Hugli, West Bengal"})
-    children = list(group._children.values())
-    assert len(children) == len(zones)
-    styles = [c.style_function(None) for c in children]
+    shapes = _shapes(mapview.zone_layer(zones, {338: "Hugli, West Bengal"})).shapes
+    assert len(shapes) == len(zones)
     ordered = zones.sort_values("severity", kind="stable")
-    assert [s["fillColor"] for s in styles] == [mapview.severity_color(v) for v in ordered["severity"]]
-    assert [s["className"].split()[-1] for s in styles] == [f"cm-zone-{k}" for k in ordered["kind"]]
-    tips = [next(x for x in c._children.values() if isinstance(x, folium.Tooltip)).text for c in children]
+    assert [s["style"]["fillColor"] for s in shapes] == [mapview.severity_color(v) for v in ordered["severity"]]
+    assert [s["style"]["className"].split()[-1] for s in shapes] == [f"cm-zone-{k}" for k in ordered["kind"]]
+    tips = [s["tooltip"] for s in shapes]
     top = ordered.iloc[-1]
     assert f"severity {top['severity']:.0f}/100, {top['trend']}" in tips[-1]
     assert any("Hugli, West Bengal" in t for t in tips)
@@ -212,16 +216,17 @@ def test_severity_colours_run_from_pale_to_dark() -> None:
 
 def test_incidents_have_a_footprint_and_a_marker_with_counts(zoned: tuple[pd.DataFrame, ...]) -> None:
     _, incidents, _ = zoned
-    group = mapview.incident_layer(incidents)
-    markers = [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
-    footprints = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    layer = _shapes(mapview.incident_layer(incidents))
+    markers, footprints = layer.points, layer.shapes
     assert len(markers) == len(footprints) == len(incidents) == 2
+    assert all(f["interactive"] is False and f["style"]["className"] == "cm-incident" for f in footprints)
     biggest = incidents.loc[incidents["reports"].idxmax()].to_dict()
     popup = mapview.incident_popup_html(biggest, {})
     assert f"<th>Reports</th><td>{biggest['reports']}</td>" in popup
     assert f"<th>People</th><td>{biggest['people']}</td>" in popup
     assert "boat (" in popup and "rescue (" in popup and "new</span>" in popup
-    assert markers[-1].options["className"] == "cm-incident-marker cm-status-new"  # biggest drawn last
+    assert markers[-1]["style"]["className"] == "cm-incident-marker cm-status-new"  # biggest drawn last
+    assert markers[-1]["popup"] == popup and (markers[-1]["lat"], markers[-1]["lon"]) == (biggest["lat"], biggest["lon"])
 
 
 def test_report_popups_show_flags_escaped(zoned: tuple[pd.DataFrame, ...]) -> None:
