@@ -80,7 +80,8 @@ def fill_store(url: str) -> None:
     xss = make_report("1", XSS_TEXT, lat=XSS_LATLON[0], lon=XSS_LATLON[1], when=base - timedelta(hours=1))
     digha = Location(lat=XSS_LATLON[0], lon=XSS_LATLON[1], radius_m=1500.0, kind="town", name="Digha",
                      method="gazetteer", state="WEST BENGAL", district="PURBA MEDINIPUR")  # fmt: skip
-    reports.append(dataclasses.replace(xss, location=digha, locations=(digha,)))
+    check = {"id": "fc1", "verdict": "false", "source": "<b>PIB</b> Fact Check", "url": "https://example.invalid"}
+    reports.append(dataclasses.replace(xss, location=digha, locations=(digha,), extra={"fact_check": check}))
     reports.append(make_report("2", "need help, no place given", lat=None, lon=None, when=base))
     alerts = [
         make_alert("A1", severity="Extreme", sent=base - timedelta(days=1), expires=base + timedelta(days=1)),

@@ -130,6 +130,7 @@ def test_public_text_is_shown_not_run(loaded: dict[str, Any]) -> None:
     assert '<script>window.__xss = "script"</script>' in content
     assert "${window.__xss = 'template'}" in content
     assert "Digha" in content and "\u00b1 1.5 km" in content
+    assert "FACT-CHECKED: false (<b>PIB</b> Fact Check)" in content  # the badge, its source shown as text
     loaded["page"].wait_for_timeout(500)
     assert frame.evaluate("() => window.__xss === undefined")
     assert loaded["page"].evaluate("() => window.__xss === undefined")
