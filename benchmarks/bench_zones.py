@@ -126,7 +126,7 @@ def _cached_store(stored: int, batch: int, cache: Path) -> tuple[Path, pd.DataFr
     return cache, pts
 
 
-def bench_incremental(stored: int, batch: int, runs: int = 5, profile: bool = False) -> None:
+def bench_incremental(stored: int, batch: int, runs: int = 5, profile: str = "") -> None:
     import shutil
     import statistics
 
@@ -155,7 +155,7 @@ def bench_incremental(stored: int, batch: int, runs: int = 5, profile: bool = Fa
 
                 prof = cProfile.Profile()
                 result = prof.runcall(update, store, track=TRACK)
-                pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+                pstats.Stats(prof).sort_stats(profile).print_stats(40)
             else:
                 result = update(store, track=TRACK)
             cpu, wall = time.process_time() - c0, time.perf_counter() - w0
@@ -176,7 +176,7 @@ def main() -> None:
     ap.add_argument("--stored", type=int, default=1_000_000)
     ap.add_argument("--batch", type=int, default=1_000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--profile", action="store_true", help="cProfile the last batch")
+    ap.add_argument("--profile", default="", help="cProfile the last batch, sorted by this (cumulative, tottime)")
     args = ap.parse_args()
     if args.points:
         bench_recluster(args.points)
