@@ -251,8 +251,10 @@ def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> li
     for (inc_id, need), k in needs.groupby(["incident_id", "needs"]).size().items():
         need_counts.setdefault(inc_id, {})[str(need)] = int(k)
     ev = m.sort_values(["incident_id", "echo", "t_h", "report_id"]).groupby("incident_id").head(EVIDENCE_KEPT)
-    evidence = ev.groupby("incident_id")["report_id"].agg(tuple)
-    dists = m.dropna(subset=["district_lgd"]).groupby("incident_id")["district_lgd"].agg(lambda v: tuple(sorted({int(x) for x in v})))
+    evidence = _runs(ev["incident_id"].to_numpy(dtype=object), ev["report_id"].to_numpy(dtype=object))
+    d = m.loc[m["district_lgd"].notna(), ["incident_id", "district_lgd"]].astype({"district_lgd": int})
+    d = d.drop_duplicates().sort_values(["incident_id", "district_lgd"])
+    dists = _runs(d["incident_id"].to_numpy(dtype=object), d["district_lgd"].to_numpy(dtype=object))
     out: list[Incident] = []
     known_status = dict(zip(existing.index, existing["status"], strict=True))
     known_first = {k: v.to_pydatetime() for k, v in zip(existing.index, existing["first_seen"], strict=True) if pd.notna(v)}
@@ -274,6 +276,14 @@ def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> li
             districts=dists.get(inc_id, ()),
         ))  # fmt: skip
     return out
+
+
+def _runs(keys: np.ndarray, values: np.ndarray) -> dict[Any, tuple[Any, ...]]:
+    """``{key: values of its run}`` for ``keys`` sorted so each key's rows are contiguous."""
+    if len(keys) == 0:
+        return {}
+    starts = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
+    return {keys[a]: tuple(chunk.tolist()) for a, chunk in zip(starts.tolist(), np.split(values, starts[1:]), strict=True)}
 
 
 def _retired(inc_id: str, state: str, into: str | None, existing: pd.DataFrame, t: datetime) -> Incident:
