@@ -3,11 +3,15 @@
 1. Full recluster of N reports (default 100,000): crisismap's friends-of-friends (space, time,
    uncertainty) and its DBSCAN, side by side with scikit-learn's DBSCAN (haversine, ball tree) on
    the same points; agreement as adjusted Rand index.
-2. Incremental update: a store holding M reports (default 1,000,000) already zoned, then one batch of
-   1,000 new reports: time of ``geo.zoning.update`` (incidents + zones), median of 5 batches, wall
-   and CPU. The zoned store is built once and cached under var/bench/ (delete it to rebuild).
+2. Incremental update: a store holding M reports (default 1,000,000) already zoned, then batches of
+   1,000 new reports (the newest in time): time of ``geo.zoning.update`` (incidents + zones, read
+   and written), wall and CPU. Batch 0 redraws the reports zones (what happens every
+   ``ZoningParams.redraw_h`` scenario hours); the median is over the next ``--runs`` batches, which
+   grow them. The zoned store is built once (bulk insert, then a first full zoning) and cached under
+   var/bench/zones-M.db; each run works on a copy. Delete the file to rebuild it.
 
     .venv/bin/python benchmarks/bench_zones.py [--points 100000] [--stored 1000000] [--batch 1000]
+        [--runs 5] [--profile tottime]   # --points 0 or --stored 0 skips that part
 """
 
 from __future__ import annotations
