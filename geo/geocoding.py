@@ -62,6 +62,10 @@ _NEAR_ANY = re.compile(r"\b(?:near|nr|close to|next to|beside|outside|around|opp
 _STORM_CUES = ("urricane", "yclone", "torm", "yphoon", "ropical", "epression", "URRICANE", "YCLONE", "TORM")
 _NEAR_CUES = ("near", "nr", "close", "next", "beside", "outside", "around", "opp", "Near", "NEAR", "Around", "Outside")
 _RELATIVE_CUES = ("km", "KM", "Km", "kilomet", "mi", "between", "Between")
+_HANDLE = re.compile(r"@\w+")
+_NOT_SPACE = re.compile(r"\S+")
+_LINK_STARTS = ("http://", "https://", "www.")
+_MAP_CUES = ("maps", "goo.gl", "openstreetmap")  # as geo._coordinates: a link that is a position
 _BETWEEN = re.compile(r"\bbetween\s+$", re.I)
 _AND = re.compile(r"^\s*(?:and|&|-)\s*$", re.I)
 _NEAR = re.compile(r"\b(?:near|nr\.?|close to|next to|beside|outside|around|opposite|opp\.?)\s+(?:the\s+)?$", re.I)
@@ -81,6 +85,8 @@ class Geocoder:
         self._cc, self._state, self._district = c["cc"], c["state"], c["district"]
         self._slgd, self._dlgd = c["state_lgd"].tolist(), c["district_lgd"].tolist()
         self._hint_cache: dict[str, tuple[str | None, str | None]] = {}
+        #: Base score of each candidate of a name (prior, region, own name): the same for every text.
+        self._scores: dict[tuple[str, tuple[int, ...]], list[tuple[float, int]]] = {}
         self._main = c["main"]
         self._base_score = (c["prior"].astype(np.float64) + 0.8 * (np.asarray(c["cc"], dtype=object) == self.region)).tolist()
         self._abbr_ids: dict[str, tuple[int, ...]] = {}
@@ -123,10 +129,12 @@ class Geocoder:
     # ------------------------------------------------------------------------------------------
     def _locate(self, text: str, hint: str | None) -> tuple[Location, ...]:
         text = text[:100_000]
-        explicit = self._explicit(text)
+        clean = _without_links(text) if ("/" in text or "@" in text) else text
+        # Digits only inside links and handles (t.co/Ab12, @user99) are no position; a map link is one.
+        explicit = self._explicit(text) if clean is text or _DIGIT.search(clean) or _has_any(text.lower(), _MAP_CUES) else []
         taken = [(loc.start or 0, loc.end or 0) for loc in explicit]
         abbrev = self._abbreviations(text, taken)
-        mentions = self._mentions(text, [*taken, *((m[0], m[1]) for m in abbrev)])
+        mentions = self._mentions(clean, [*taken, *((m[0], m[1]) for m in abbrev)])
         if abbrev:
             mentions = sorted([*mentions, *abbrev])
         mentions = mentions[:_MAX_MENTIONS]
@@ -195,15 +203,13 @@ class Geocoder:
         return out
 
     def _mentions(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
-        """(start, end, key, candidate ids, is-event-hashtag) of each accepted place name, longest first."""
-        if "/" in text or "@" in text or taken:
-            # Blank out links, @handles and explicit positions (same length, so offsets hold).
-            chars = list(_URL.sub(_blank, text)) if ("/" in text or "@" in text) else list(text)
-            for s0, s1 in taken:
-                chars[s0:s1] = " " * (s1 - s0)
-            toks = tokenize("".join(chars))
-        else:
-            toks = tokenize(text)
+        """(start, end, key, candidate ids, is-event-hashtag) of each accepted place name, longest first.
+
+        ``text`` has its links and @handles blanked already; explicit positions are blanked here
+        (same length, so offsets hold)."""
+        for s0, s1 in taken:
+            text = text[:s0] + " " * (s1 - s0) + text[s1:]
+        toks = tokenize(text)
         if not toks:
             return []
         index, prefixes, maxn = self.gaz.index, self.gaz.prefixes, self.gaz.max_tokens
@@ -321,20 +327,18 @@ class Geocoder:
         hint_cc, hint_state = self._hint(hint)
         cc, state, base_score = self._cc, self._state, self._base_score
         base: list[list[tuple[float, int]]] = []
-        main = self._main
+        main, memo = self._main, self._scores
         for _, _, key, ids, _ in mentions:
-            scored = []
-            for k in ids:
-                s = base_score[k]  # prior, plus 0.8 in the region
-                if main[k] == key:
-                    s += 0.7  # named by its own name, not by one of its alternate names
-                if hint_cc and cc[k] == hint_cc:
-                    s += 1.5
-                if hint_state and state[k] == hint_state:
-                    s += 4.5
-                if near_states and state[k] in near_states:
-                    s += 4.5
-                scored.append((s, k))
+            scored = memo.get((key, ids))
+            if scored is None:
+                # prior, plus 0.8 in the region, plus 0.7 when named by its own name (not an alias)
+                scored = [(base_score[k] + 0.7, k) if main[k] == key else (base_score[k], k) for k in ids]
+                if len(memo) < 100_000:
+                    memo[(key, ids)] = scored
+            if hint_cc or hint_state or near_states:
+                scored = [(s + (1.5 if hint_cc and cc[k] == hint_cc else 0.0)
+                           + (4.5 if hint_state and state[k] == hint_state else 0.0)
+                           + (4.5 if near_states and state[k] in near_states else 0.0), k) for s, k in scored]
             base.append(scored)
         first = [max(sc)[1] for sc in base]
         if len(mentions) > 1:
@@ -366,7 +370,7 @@ class Geocoder:
         result = []
         lat, lon = self._lat, self._lon
         for scored in base:
-            scored.sort(reverse=True)
+            scored = sorted(scored, reverse=True)
             s1, k1 = scored[0]
             # Doubt comes from rivals elsewhere, not from two records of the same place.
             far = max(self._radius[k1] / 1000.0, 30.0) / 111.0
@@ -436,6 +440,29 @@ def _has_any(text: str, cues: tuple[str, ...]) -> bool:
 
 def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group())
+
+
+def _without_links(text: str) -> str:
+    """``text`` with links (http://, https://, www.) and @handles blanked, offsets unchanged.
+
+    Same spans as ``_URL`` (a case-insensitive regex scan of the whole text) for less: links are
+    found with ``str.find`` and only their ends with a regex."""
+    low = text.lower()
+    if len(low) != len(text):
+        return _URL.sub(_blank, text)
+    spans = [m.span() for m in _HANDLE.finditer(text)] if "@" in text else []
+    for start in ("http", "www."):
+        p = low.find(start)
+        while p >= 0:
+            if low.startswith(_LINK_STARTS, p):
+                end = _NOT_SPACE.match(text, p).end()
+                spans.append((p, end))
+                p = low.find(start, end)
+            else:
+                p = low.find(start, p + 1)
+    for s0, s1 in spans:
+        text = text[:s0] + " " * (s1 - s0) + text[s1:]
+    return text
 
 
 def _overlaps(start: int, end: int, spans: Any) -> bool:

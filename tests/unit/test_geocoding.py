@@ -143,3 +143,23 @@ def test_spelling_variants(geocoder: Geocoder, written: str, state: str) -> None
 def test_highway_numbers_are_not_state_codes(geocoder: Geocoder) -> None:
     locs = _one(geocoder, "Tree fall blocks NH-16 near Kharagpur")
     assert [loc.text for loc in locs] == ["Kharagpur"]
+
+
+_WORDS = st.sampled_from(["Kolkata", "flood", "700001", "NH-16", "#KeralaFloods", "@user_9", "@", "http", "www",
+                          "https://t.co/Ab12", "HTTP://X.org/y?z=1", "www.example.com", "e@mail.in", "কলকাতা", "🙂"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, max_size=12), st.sampled_from([" ", "  ", "\n", ", "]))
+def test_links_blanked_like_the_link_pattern(words: list[str], sep: str) -> None:
+    from geo.geocoding import _URL, _blank, _without_links
+
+    text = sep.join(words)
+    assert _without_links(text) == _URL.sub(_blank, text)
+
+
+def test_digits_of_links_and_handles_are_no_position(geocoder: Geocoder) -> None:
+    assert [loc.kind for loc in _one(geocoder, "water at @user700001 Howrah https://t.co/700001")] == ["city"]
+    assert [loc.kind for loc in _one(geocoder, "PIN 700001 Howrah")] == ["pin", "city"]
+    link = _one(geocoder, "see https://www.google.com/maps/@22.57,88.36,15z now")
+    assert [loc.kind for loc in link] == ["coordinates"] and link[0].district == "Kolkata"
