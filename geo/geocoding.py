@@ -131,7 +131,8 @@ class Geocoder:
         text = text[:100_000]
         clean = _without_links(text) if ("/" in text or "@" in text) else text
         # Digits only inside links and handles (t.co/Ab12, @user99) are no position; a map link is one.
-        explicit = self._explicit(text) if clean is text or _DIGIT.search(clean) or _has_any(text.lower(), _MAP_CUES) else []
+        look = clean is text or _DIGIT.search(clean) is not None or _has_any(text.lower(), _MAP_CUES)
+        explicit = self._explicit(text) if look else []
         taken = [(loc.start or 0, loc.end or 0) for loc in explicit]
         abbrev = self._abbreviations(text, taken)
         mentions = self._mentions(clean, [*taken, *((m[0], m[1]) for m in abbrev)])
