@@ -56,7 +56,8 @@ URGENCY_RANK = {"low": 1, "future": 1, "medium": 2, "moderate": 2, "expected": 2
                 "urgent": 3, "immediate": 4, "critical": 4, "life_threatening": 4}  # fmt: skip
 _STATUS_RANK = {"assigned": 4, "acknowledged": 3, "new": 2, "resolved": 1, "dismissed": 0}
 EVIDENCE_KEPT = 200
-#: Categories that describe no incident: such reports are counted (``dup`` = 2) but never clustered.
+#: Categories that describe no incident: such reports are counted (``dup`` = 2) but never clustered
+#: (nor are weather bulletins and fact-checked rumours, see ``_no_incident``).
 OFF_TOPIC = frozenset({"not_humanitarian", "sympathy_and_support"})
 
 
@@ -127,12 +128,23 @@ def members_from_reports(reports: pd.DataFrame, params: ClusterParams) -> pd.Dat
         "category": reports["category"].to_numpy(),
         "district_lgd": pd.to_numeric(reports["district_lgd"], errors="coerce").to_numpy(),
         "state_lgd": pd.to_numeric(reports["state_lgd"], errors="coerce").to_numpy(),
-        "dup": np.where(reports["category"].isin(OFF_TOPIC).to_numpy(), 2,
-                        (rt | np.array([e is not None for e in echo_of])).astype(int)),
+        "dup": np.where(_no_incident(reports), 2, (rt | np.array([e is not None for e in echo_of])).astype(int)),
         "text_key": [text_key(t) for t in texts],
         "echo_of": echo_of,
     })  # fmt: skip
     return out
+
+
+def _no_incident(reports: pd.DataFrame) -> np.ndarray:
+    """Reports counted but never clustered: off-topic categories, weather bulletins and alerts (their
+    place names are distances from towns, not events there), and posts repeating a fact-checked claim."""
+    off = reports["category"].isin(OFF_TOPIC).to_numpy().copy()
+    if "feed" in reports:
+        off |= (reports["feed"] == "weather").to_numpy()
+    if "extra" in reports:
+        off |= np.array([isinstance(e, str) and '"fact_check"' in e or isinstance(e, dict) and "fact_check" in e
+                         for e in reports["extra"]], dtype=bool)  # fmt: skip
+    return off
 
 
 @dataclass(frozen=True, slots=True)

@@ -230,3 +230,23 @@ def test_touching_circles_match_a_brute_force_search():
     d = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
     want = {(int(a), int(b)) for a in query for b in np.flatnonzero(d[a] <= r[a] + r) if a != b}
     assert got == want and len(want) > 100
+
+
+def test_rumours_and_bulletins_are_counted_but_never_make_an_incident(store_factory):
+    import dataclasses
+
+    from geo import zoning
+    from tests.conftest import make_report
+
+    store = store_factory("offtopic")
+    real = make_report("1", "Water rising in Gosaba, 20 people on the roof, need a boat")
+    rumour = dataclasses.replace(make_report("2", "Dam burst near Gosaba! Water will reach Kolkata in 2 hours"),
+                                 extra={"fact_check": {"id": "f1", "verdict": "false"}})  # fmt: skip
+    bulletin = dataclasses.replace(make_report("3", "Cyclone 150 km south of Gosaba"), feed="weather", format="bulletin")
+    store.upsert([real, rumour, bulletin])
+    zoning.update(store)
+    members = store._select("SELECT report_id, incident_id, dup FROM incident_members ORDER BY report_id")
+    by_id = members.set_index("report_id")
+    assert by_id.loc["twitter:1", "incident_id"] is not None
+    assert by_id.loc["twitter:2", "dup"] == 2 and by_id.loc["twitter:3", "dup"] == 2
+    assert store.count_incidents() == 1
