@@ -515,10 +515,16 @@ def update(
         n_reports = len(reports)
     now = now or store.latest_event_time() or datetime.now(UTC)
     now_h = float(hours(pd.Series([now]))[0])
+    state = f"{now_h!r} {store.count_alerts()} {len(track)}"  # what the zones depend on besides reports
+    if n_reports == 0 and not result.touched and not rebuild and cursor is not None \
+            and store.zoning_value("zones_state") == state:
+        # nothing changed since the last step: the stored zones stand (an idle worker costs no CPU)
+        return ZoningResult(0, 0, 0, 0, 0, len(store.zones_frame()), new_cursor, time.perf_counter() - started, now)
     drawn = store.zoning_value("zones_drawn_h")
     redraw = rebuild or cursor is None or drawn is None or not now_h - params.redraw_h < float(drawn) <= now_h
     zones = build_zones(store, now, params, track, result.touched, redraw=redraw)
-    store.write_zoning(zones=zones, cursor=new_cursor, now=now, values={"zones_drawn_h": repr(now_h)} if redraw else None)
+    values = {"zones_state": state} | ({"zones_drawn_h": repr(now_h)} if redraw else {})
+    store.write_zoning(zones=zones, cursor=new_cursor, now=now, values=values)
     kinds = Counter(e.kind for e in result.history)
     return ZoningResult(n_reports, len(result.touched), kinds["created"], kinds["merged"], kinds["split"], len(zones),
                         new_cursor, time.perf_counter() - started, now)  # fmt: skip

@@ -250,3 +250,19 @@ def test_rumours_and_bulletins_are_counted_but_never_make_an_incident(store_fact
     assert by_id.loc["twitter:1", "incident_id"] is not None
     assert by_id.loc["twitter:2", "dup"] == 2 and by_id.loc["twitter:3", "dup"] == 2
     assert store.count_incidents() == 1
+
+
+def test_an_idle_step_keeps_the_zones_and_a_new_alert_redraws_them(store_factory):
+    from geo import zoning
+    from tests.conftest import make_alert, make_report
+
+    store = store_factory("idle")
+    store.upsert([make_report("1", "Water rising in Gosaba, 20 people on the roof, need a boat")])
+    first = zoning.update(store)
+    again = zoning.update(store)
+    assert (again.reports, again.zones) == (0, first.zones)
+    assert store.zoning_value("zones_state") is not None
+    store.upsert([], [make_alert("A1", sent=make_report().event_time)])  # an alert alone, no new report
+    after_alert = zoning.update(store)
+    assert "alert" in set(store.zones_frame()["kind"])
+    assert after_alert.zones > first.zones
