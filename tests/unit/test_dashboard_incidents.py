@@ -16,6 +16,7 @@ from geo.store import Store
 from tests.conftest import make_report
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)> roof ${alert(3)}"
+HOSTILE = "<script>alert(4)</script> still on the roof <img src=y onerror=alert(5)> `${alert(6)}`"
 BASE = datetime(2020, 5, 20, 12, 0, tzinfo=UTC)
 PAGE = """
 from dashboard.views import incidents
@@ -31,8 +32,9 @@ def _report(i: int, text: str, lat: float | None, lon: float | None, **fields: o
 
 
 def fill_incidents(store: Store) -> None:
-    """Six urgent posts at Gosaba (one hostile, one a copy, one fact-checked), two at Digha, one
-    coarse (district only) and one unlocated post; then the zoning, as the worker runs it."""
+    """Seven urgent posts at Gosaba (one hostile, one a copy, one a fact-checked hostile rumour that is
+    counted but never part of an incident), two at Digha, one coarse (district only) and one
+    unlocated post; then the zoning, as the worker runs it."""
     urgent = {"category": "requests_or_urgent_needs", "urgency": "high"}
     texts = ("Water rising near the embankment, need a boat", "Our house in Gosaba is under water, send rescue",
              "Family stuck on the roof of the school, please help", "Old mother cannot walk, water up to the chest",
@@ -46,6 +48,7 @@ def fill_incidents(store: Store) -> None:
                                                 "url": "https://example.invalid"}}))  # fmt: skip
     gosaba.append(_report(7, "RT water rising near the embankment", 22.162, 88.811, **urgent,
                           extra={"duplicate_of": "twitter:1", "official": True}))  # fmt: skip
+    gosaba.append(_report(12, HOSTILE, 22.1615, 88.8115, needs=("rescue",), people=1, **urgent, extra={"verified": True}))
     digha = [_report(i, text, 21.627, 87.509 + 0.001 * i, category="infrastructure_and_utility_damage",
                      urgency="medium") for i, text in ((8, "Trees down on the Digha road"),
                                                        (9, "Shop roofs gone at Digha market"))]  # fmt: skip
@@ -101,9 +104,10 @@ def test_the_table_lists_active_incidents_most_pressing_first(filled: Store) -> 
 def test_evidence_is_shown_as_text_with_flags(filled: Store) -> None:
     at = _page().run()
     evidence = _frame(at, "flags")
-    assert XSS in list(evidence["text"])  # st.dataframe shows cells as text, never HTML
+    assert HOSTILE in list(evidence["text"])  # st.dataframe shows cells as text, never HTML
+    assert XSS not in list(evidence["text"])  # the fact-checked rumour is counted, never evidence
     flags = dict(zip(evidence["text"], evidence["flags"], strict=True))
-    assert flags[XSS] == "FACT-CHECKED: false (PIB Fact Check)"
+    assert flags[HOSTILE] == "verified"
     assert flags["RT water rising near the embankment"] == "copy of twitter:1, official account"
     assert not [m for m in at.markdown if "<script>" in m.value or "onerror" in m.value]
 
