@@ -156,22 +156,13 @@ def load_history(store_url: str, incident_id: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=QUERY_TTL, show_spinner=False, max_entries=64)
 def load_evidence(store_url: str, incident_id: str) -> pd.DataFrame:
-    """The evidence reports the zoning kept for an incident (original reports first, then echoes),
-    read from the store around the incident's footprint (the store has no read by id)."""
-    incidents = get_store(store_url).incidents_frame(ids=[incident_id], include_merged=True)
+    """The evidence reports the zoning kept for an incident (original reports first, then echoes)."""
+    store = get_store(store_url)
+    incidents = store.incidents_frame(ids=[incident_id], include_merged=True)
     if incidents.empty:
         return pd.DataFrame(columns=["report_id", "text"])
-    row = incidents.iloc[0]
-    ids = list(row["evidence"] or [])
-    geometry = row.geometry
-    if geometry is not None and not geometry.is_empty:
-        lon_min, lat_min, lon_max, lat_max = geometry.bounds
-    else:
-        lon_min = lon_max = float(row["lon"])
-        lat_min = lat_max = float(row["lat"])
-    bbox = (lon_min - 0.5, lat_min - 0.5, lon_max + 0.5, lat_max + 0.5)
-    frame = pd.DataFrame(get_store(store_url).reports_frame(bbox=bbox).drop(columns="geometry"))
-    found = frame[frame["report_id"].isin(ids)]
+    ids = list(incidents.iloc[0]["evidence"] or [])
+    found = store.reports_by_id(ids)
     order = {rid: i for i, rid in enumerate(ids)}
     return found.assign(_o=found["report_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
 

@@ -310,7 +310,9 @@ class PostgisStore(_ZoneTables):
             df = pd.DataFrame(columns=MEMBER_COLUMNS)
         return decode_members(df)
 
-    def _reports_by_id(self, ids: list[str]) -> pd.DataFrame:
+    def reports_by_id(self, ids: Sequence[str]) -> pd.DataFrame:
+        """Stored reports with these ids (any order; ids not stored are left out), without geometry."""
+        ids = list(ids)
         df = self._frame(f"SELECT {', '.join(REPORT_COLUMNS)} FROM reports WHERE report_id = ANY(%s)", [ids])
         return decode_reports(df)
 

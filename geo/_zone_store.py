@@ -181,9 +181,9 @@ class _ZoneTables:
             return pd.DataFrame(), int(after)
         cursor = int(log["seq"].max())
         ids = list(dict.fromkeys(log["report_id"]))
-        return self._reports_by_id(ids), cursor
+        return self.reports_by_id(ids), cursor
 
-    def _reports_by_id(self, ids: list[str]) -> pd.DataFrame:
+    def reports_by_id(self, ids: Sequence[str]) -> pd.DataFrame:
         raise NotImplementedError
 
     def zoning_cursor(self) -> int | None:

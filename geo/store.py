@@ -38,6 +38,9 @@ class Store(Protocol):
     def alerts_frame(self, *, live_at: datetime | None = None) -> gpd.GeoDataFrame:
         """Stored alerts with their area geometry; with ``live_at``, only those in force then."""
 
+    def reports_by_id(self, ids: Sequence[str]) -> pd.DataFrame:
+        """Stored reports with these ids (ids not stored are left out), without geometry."""
+
     def originals_by_text_key(self, keys: Iterable[str]) -> dict[str, str]:
         """For text keys already stored, the id of the earliest report with that key that is no copy."""
 

@@ -147,3 +147,11 @@ def test_originals_by_text_key_skips_copies_and_prefers_the_earliest(store_facto
     store.upsert([later, copy, first])
     assert store.originals_by_text_key(["k1", "k2"]) == {"k1": "twitter:1"}
     assert store.originals_by_text_key([]) == {}
+
+
+def test_reports_by_id(store_factory):
+    store = store_factory()
+    store.upsert([make_report("1"), make_report("2", lat=None, lon=None)])
+    found = store.reports_by_id(["twitter:2", "twitter:9", "twitter:1"])
+    assert sorted(found["report_id"]) == ["twitter:1", "twitter:2"]
+    assert store.reports_by_id([]).empty
