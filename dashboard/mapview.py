@@ -78,7 +78,12 @@ _JS_TEMPLATE_ENTITIES = {ord("`"): "&#96;", ord("$"): "&#36;", ord("{"): "&#123;
 
 MAP_CSS = """
 <style>
-.leaflet-container { background: #0b1622; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+@font-face { font-family: "cm-noto-bengali"; font-display: swap; unicode-range: U+0980-09FF, U+200C-200D;
+  src: url("/app/static/vendor/noto-sans-bengali/files/noto-sans-bengali-bengali-400-normal.woff2") format("woff2"); }
+@font-face { font-family: "cm-noto-devanagari"; font-display: swap; unicode-range: U+0900-097F, U+A8E0-A8FF;
+  src: url("/app/static/vendor/noto-sans-devanagari/files/noto-sans-devanagari-devanagari-400-normal.woff2") format("woff2"); }
+.leaflet-container { background: #0b1622;
+  font-family: system-ui, -apple-system, "Segoe UI", "cm-noto-bengali", "cm-noto-devanagari", sans-serif; }
 .leaflet-popup-content-wrapper, .leaflet-popup-tip { background: #13202e; color: #e6edf3; }
 .leaflet-popup-content { margin: 10px 12px; font-size: 13px; line-height: 1.35; }
 .leaflet-tooltip { background: #13202e; color: #e6edf3; border: 1px solid #31465c; max-width: 340px; white-space: normal; }

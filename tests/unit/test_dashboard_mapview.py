@@ -252,3 +252,13 @@ def test_public_text_in_incidents_and_zones_never_reaches_the_map_raw(zoned: tup
     for raw in ("<script>alert(9)", "<img src=x onerror=alert(8)", "${alert(7)}", "<script>alert(1)", "${alert(3)}"):
         assert raw not in html
     assert "cm-incident-marker" in html and "cm-zone-reports" in html
+
+
+def test_indic_fonts_are_served_locally_for_popups() -> None:
+    """Bengali and Devanagari posts render with fonts fetched at install time, not system fonts or a CDN."""
+    urls = re.findall(r'url\("([^"]+)"\)', mapview.MAP_CSS)
+    assert len(urls) == 2 and all(u.startswith("/app/static/vendor/") for u in urls)
+    for url in urls:
+        local = assets.VENDOR_DIR / url.removeprefix("/app/static/vendor/")
+        assert local.is_file() and local.stat().st_size > 10_000, local  # fetched by `make assets`
+    assert "unicode-range: U+0980-09FF" in mapview.MAP_CSS and "unicode-range: U+0900-097F" in mapview.MAP_CSS
