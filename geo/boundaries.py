@@ -79,6 +79,19 @@ def _tree() -> tuple[Any, Any]:
     return STRtree(geoms), geoms
 
 
+@lru_cache(maxsize=1)
+def _answers() -> list[tuple[str | None, str | None, int | None, int | None]]:
+    """(state, district, state_lgd, district_lgd) of each district, in the tree's order (plain tuples:
+    a pandas row lookup per point cost more than the point-in-polygon test)."""
+    frame = districts()
+    return [
+        (state, district, int(state_lgd), int(district_lgd))
+        for state, district, state_lgd, district_lgd in zip(
+            frame["state"], frame["district"], frame["state_lgd"], frame["district_lgd"], strict=True
+        )
+    ]
+
+
 def reverse_many(lats: Any, lons: Any) -> list[tuple[str | None, str | None, int | None, int | None]]:
     """(state, district, state_lgd, district_lgd) of each point; all None outside India's districts."""
     import shapely
@@ -93,12 +106,11 @@ def reverse_many(lats: Any, lons: Any) -> list[tuple[str | None, str | None, int
     tree, _ = _tree()
     pts = shapely.points(lons[idx], lats[idx])
     pairs = tree.query(pts, predicate="within")
-    frame = districts()
-    for p, g in zip(pairs[0], pairs[1], strict=True):
+    answers = _answers()
+    for p, g in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
         i = int(idx[p])
         if out[i][0] is None:
-            row = frame.iloc[int(g)]
-            out[i] = (row["state"], row["district"], int(row["state_lgd"]), int(row["district_lgd"]))
+            out[i] = answers[g]
     return out
 
 

@@ -27,7 +27,11 @@ MIN_WORDS = 4
 def text_key(text: str) -> str:
     """Key of a text's content: its words (3+ letters, lower case, no links, mentions, hashtags,
     RT prefix or amplifiers), as a set; copies with "pls help!!" appended share it."""
-    return hashlib.sha1(" ".join(_words(text)).encode("utf-8")).hexdigest()[:16]
+    return _key(_words(text))
+
+
+def _key(content_words: list[str]) -> str:
+    return hashlib.sha1(" ".join(content_words).encode("utf-8")).hexdigest()[:16]
 
 
 def words(text: str) -> frozenset[str]:
@@ -49,8 +53,9 @@ def link_duplicates(
     first report with its text key, stored before or earlier in this batch. Originals are returned
     unchanged; every report gets ``extra["text_key"]``.
     """
-    keys = [text_key(r.text) for r in reports]
-    long_enough = [len(_words(r.text)) >= MIN_WORDS for r in reports]
+    content = [_words(r.text) for r in reports]
+    keys = [_key(w) for w in content]
+    long_enough = [len(w) >= MIN_WORDS for w in content]
     stored = known({k for k, ok, r in zip(keys, long_enough, reports, strict=True) if ok and r.feed == "distress"})
     first: dict[str, str] = dict(stored)
     out = []

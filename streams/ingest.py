@@ -161,10 +161,11 @@ class Enricher:
         distress = [k for k, r in enumerate(reports) if r.feed == "distress"]
         labels = dict(zip(distress, self._classifier.classify_batch([texts[k] for k in distress]), strict=True))
         checks = dict(zip(distress, self._factchecks.match([texts[k] for k in distress]), strict=True))
+        gps = self._gps_locations(reports)
         enriched = []
         for k, report in enumerate(reports):
             locations = tuple(found[k])
-            changes: dict[str, Any] = {"locations": locations, "location": self._gps_location(report) or best_location(locations)}
+            changes: dict[str, Any] = {"locations": locations, "location": gps.get(k) or best_location(locations)}
             if (label := labels.get(k)) is not None:
                 changes |= {
                     "category": label.category,
@@ -184,16 +185,26 @@ class Enricher:
             out[i] = report
         return out
 
-    def _gps_location(self, report: Report) -> Location | None:
-        if report.gps is None or report.feed == "weather":  # a bulletin's point is the storm, not a place
-            return None
-        lat, lon = report.gps
-        state, district, state_lgd, district_lgd = self._geocoder.reverse(lat, lon)
-        return Location(
-            lat=lat, lon=lon, radius_m=GPS_RADIUS_M, kind="coordinates", name=f"{lat:.5f}, {lon:.5f}",
-            method="gps", confidence=0.95, state=state, district=district, state_lgd=state_lgd,
-            district_lgd=district_lgd,
-        )  # fmt: skip
+    @staticmethod
+    def _gps_locations(reports: Sequence[Report]) -> dict[int, Location]:
+        """The GPS fix each sender attached (not a bulletin's: that point is the storm, not a place),
+        with its district and state from one batched point-in-polygon query."""
+        from geo.boundaries import reverse_many
+
+        at = [
+            k for k, r in enumerate(reports)
+            if r.gps is not None and r.feed != "weather" and -90 <= r.gps[0] <= 90 and -180 <= r.gps[1] <= 180
+        ]  # fmt: skip
+        points = [reports[k].gps for k in at]
+        admin = reverse_many([p[0] for p in points], [p[1] for p in points])  # type: ignore[index]
+        out = {}
+        for k, (lat, lon), (state, district, state_lgd, district_lgd) in zip(at, points, admin, strict=True):  # type: ignore[misc]
+            out[k] = Location(
+                lat=lat, lon=lon, radius_m=GPS_RADIUS_M, kind="coordinates", name=f"{lat:.5f}, {lon:.5f}",
+                method="gps", confidence=0.95, state=state, district=district, state_lgd=state_lgd,
+                district_lgd=district_lgd,
+            )  # fmt: skip
+        return out
 
 
 class IngestWorker:

@@ -129,3 +129,21 @@ def test_dead_letter_sink_raises_when_broker_refuses():
     sink.add(DeadLetter("feeds.distress", 0, 1, None, b"x", (), "bad"))
     with pytest.raises(TimeoutError):  # a refused dead letter must stop the offset commit
         sink.flush()
+
+
+def test_a_senders_gps_wins_and_is_placed_in_its_district(settings_factory):
+    import dataclasses
+
+    from streams.ingest import Enricher
+
+    enricher = Enricher(settings_factory())
+    post = dataclasses.replace(make_report("1", "help, water everywhere"), gps=(22.16, 88.81), location=None, locations=())
+    bulletin = dataclasses.replace(make_report("2", "Cyclone lay centered 150 km south of Digha"), feed="weather",
+                                   gps=(19.5, 88.0), location=None, locations=())  # fmt: skip
+    off_globe = dataclasses.replace(make_report("3", "sos"), gps=(95.0, 88.0), location=None, locations=())
+    out = enricher.enrich([post, bulletin, off_globe])
+    gps = out[0].location
+    assert (gps.kind, gps.method, gps.radius_m, gps.lat, gps.lon) == ("coordinates", "gps", 50.0, 22.16, 88.81)
+    assert gps.state == "West Bengal" and gps.district == "South 24 Parganas"
+    assert out[1].location is None or out[1].location.method != "gps"  # the storm's position is no place
+    assert out[2].location is None or out[2].location.method != "gps"  # a fix off the globe is no fix
