@@ -42,29 +42,32 @@ def main(n: int) -> None:
         topic_of = {"weather": settings.topic_weather, "traffic": settings.topic_traffic, "distress": settings.topic_distress}
 
         records = [_Rec(topic_of[m.feed], i, m) for i, m in enumerate(messages)]
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # CPU time: the machine may be shared, one process is one core
         parsed = parse_records(records, settings)
-        t_parse = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        enricher.enrich(parsed.items)
-        t_enrich = time.perf_counter() - t0
+        t_parse = time.process_time() - t0
+        t0 = time.process_time()
+        for i in range(0, len(parsed.items), settings.ingest_batch_size):
+            enricher.enrich(parsed.items[i : i + settings.ingest_batch_size])
+        t_enrich = time.process_time() - t0
 
         t0 = time.perf_counter()
         replay(messages, settings, progress=False)
         t_replay = time.perf_counter() - t0
         store = open_store(settings.store_url)
         worker = IngestWorker(settings, store, enricher)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         stats = worker.run(idle_exit_s=3.0)
         t_ingest = time.perf_counter() - t0 - 3.0  # minus the idle wait that ends the run
+        c_ingest = time.process_time() - c0
         stored = store.count_reports() + store.count_alerts()
         store.close()
     print(f"messages: {n:,} (generated in {t_gen:.1f} s)")
-    print(f"parse (adapters, one core):            {n / t_parse:>9,.0f} msg/s")
-    print(f"locate + classify (one core):          {n / t_enrich:>9,.0f} msg/s")
-    print(f"replay to the embedded broker:         {n / t_replay:>9,.0f} msg/s")
-    print(f"ingest end to end (poll..commit):      {stats.records / t_ingest:>9,.0f} msg/s "
-          f"({stats.records:,} records, {stored:,} stored, {stats.dead_letters} dead-lettered)")
+    print(f"parse (adapters), per CPU-second:                  {n / t_parse:>9,.0f} msg/s")
+    print(f"locate + classify + flag, per CPU-second:          {n / t_enrich:>9,.0f} msg/s")
+    print(f"replay to the embedded broker, wall:               {n / t_replay:>9,.0f} msg/s")
+    print(f"ingest end to end (poll..commit), one worker, wall: {stats.records / t_ingest:>9,.0f} msg/s "
+          f"({stats.records / c_ingest:,.0f} per CPU-second of the worker; {stats.records:,} records, "
+          f"{stored:,} stored, {stats.dead_letters} dead-lettered)")
 
 
 if __name__ == "__main__":
