@@ -49,13 +49,25 @@ def normalise(text: str) -> str:
 
 
 def normalise_batch(texts: Sequence[str]) -> list[str]:
-    """``normalise`` for a whole batch: each regular expression runs once over the joined texts."""
+    """``normalise`` for a whole batch: URLs and handles by regular expression over the joined
+    texts, then numbers, case, punctuation and spacing as array operations over its code points
+    (``_tokens``); the rare text whose lower-casing depends on context falls back to
+    ``_normalise_regex``, the reference implementation."""
     if not texts:
         return []
     # The record separator is whitespace to \S and not a word character, so no pattern crosses it.
-    joined = _RS.join(texts) if not any(_RS in t for t in texts) else _RS.join(t.replace(_RS, " ") for t in texts)
+    joined = _RS.join(texts)
+    if joined.count(_RS) != len(texts) - 1:
+        joined = _RS.join(t.replace(_RS, " ") for t in texts)
     joined = _URL.sub(" httpurl ", joined)
     joined = _MENTION.sub(" atuser ", joined)
+    # "&amp;" holds no capital and no digit, so replacing it before the camel-case split is the same.
+    parts = _tokens(joined.replace("&amp;", "&"))
+    return parts if parts is not None else _normalise_regex(joined)
+
+
+def _normalise_regex(joined: str) -> list[str]:
+    """The rest of ``normalise_batch`` with one regular expression per step (the reference)."""
     joined = _CAMEL.sub(_split_pair, joined)  # #CycloneAmphan -> #Cyclone Amphan (and iPhone -> i Phone)
     joined = _NUMBER.sub(" 0 ", joined.replace("&amp;", "&"))
     joined = _MARK.sub(r" \1 ", joined)
@@ -66,6 +78,111 @@ def normalise_batch(texts: Sequence[str]) -> list[str]:
 def _split_pair(match: re.Match[str]) -> str:
     pair = match.group()
     return f"{pair[0]} {pair[1]}"
+
+
+# Per code point (``_char_table``): bit flags and the lower-case code point.
+_TOKEN, _DIGIT, _AZ, _UPPER_AZ, _MARKS, _HARD = 1, 2, 4, 8, 16, 32
+_BMP = 0x10000
+
+
+def _tokens(joined: str) -> list[str] | None:
+    """``_normalise_regex`` as array operations, or None when a character needs the reference.
+
+    Each character is kept (a word character, the first digit of a number, '?', '!', the record
+    separator) or dropped; a space goes before a kept character that follows a dropped separator,
+    a number, '?' or '!', or that starts a number or a camel-case capital ("aB").
+    """
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.size == 0:
+        return [""]
+    flags, lower = _char_table(codes)
+    if (flags & _HARD).any():
+        return None
+    n = codes.size
+    digit = (flags & _DIGIT) != 0
+    # A number is \d+(?:[.,]\d+)*: digits, plus '.' or ',' between two digits.
+    joiner = np.zeros(n, dtype=bool)
+    if n > 2:
+        joiner[1:-1] = ((codes[1:-1] == 0x2E) | (codes[1:-1] == 0x2C)) & digit[:-2] & digit[2:]
+    in_number = digit | joiner
+    number_start = in_number.copy()
+    number_start[1:] &= ~in_number[:-1]
+    mark = (flags & _MARKS) != 0
+    separator = codes == 0x1E
+    keep = (((flags & _TOKEN) != 0) & ~in_number) | number_start | mark | separator
+    where = np.flatnonzero(keep)
+    if where.size == 0:
+        return [""] * (joined.count(_RS) + 1)
+    out = lower[where]
+    out[number_start[where]] = 0x30  # '0'
+    # A space before kept character k (k > 0) when it does not directly follow the previous one,
+    # either is a number or a mark, or they are a camel pair; never next to a record separator.
+    prev, cur = where[:-1], where[1:]
+    single = number_start | mark
+    space = (cur != prev + 1) | single[cur] | single[prev]
+    space |= ((flags[prev] & _AZ) != 0) & ((flags[cur] & _UPPER_AZ) != 0)
+    space &= ~separator[cur] & ~separator[prev]
+    shift = np.zeros(where.size, dtype=np.intp)
+    np.cumsum(space, out=shift[1:])
+    result = np.full(where.size + int(shift[-1]), 0x20, dtype=np.uint32)
+    result[np.arange(where.size) + shift] = out
+    return result.tobytes().decode("utf-32-le").split(_RS)
+
+
+@lru_cache(maxsize=1)
+def _bmp_table() -> tuple[np.ndarray, np.ndarray]:
+    """Flags and lower-case code point of every code point below 0x10000 (read-only)."""
+    infos = [_char_info(code) for code in range(_BMP)]
+    flags = np.fromiter((flag for flag, _ in infos), dtype=np.uint8, count=_BMP)
+    lower = np.fromiter((low for _, low in infos), dtype=np.uint32, count=_BMP)
+    flags.flags.writeable = False
+    lower.flags.writeable = False
+    return flags, lower
+
+
+def _char_table(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flags and lower-case code point of each of ``codes``."""
+    flags_table, lower_table = _bmp_table()
+    astral = np.flatnonzero(codes >= _BMP)
+    if not astral.size:
+        return flags_table[codes], lower_table[codes]
+    bmp = np.where(codes >= _BMP, 0, codes)
+    flags, lower = flags_table[bmp], lower_table[bmp]
+    for i in astral.tolist():  # emoji and rarer scripts: few per batch
+        flags[i], lower[i] = _astral_info(int(codes[i]))
+    return flags, lower
+
+
+@lru_cache(maxsize=4096)
+def _astral_info(code: int) -> tuple[int, int]:
+    return _char_info(code)
+
+
+_WORD_CHAR = re.compile(r"[\w\u0900-\u0DFF]")
+
+
+def _char_info(code: int) -> tuple[int, int]:
+    """Flags of one code point for ``_tokens`` (as the regular expressions of
+    ``_normalise_regex`` see it) and its lower-case code point."""
+    char = chr(code)
+    low = char.lower()
+    if len(low) != 1 or code == 0x3A3:  # İ -> i + combining dot; Σ lower-cases by context
+        return _HARD, code
+    flag = 0
+    if low != "_" and _WORD_CHAR.match(low):
+        flag |= _TOKEN
+    if _DIGIT_CHAR.match(char):
+        flag |= _DIGIT
+    if "a" <= char <= "z":
+        flag |= _AZ
+    elif "A" <= char <= "Z":
+        flag |= _UPPER_AZ
+    if char in "?!":
+        flag |= _MARKS
+    return flag, ord(low)
+
+
+_DIGIT_CHAR = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
