@@ -286,16 +286,21 @@ def _ngram_families(
     docs = [w_doc, p_doc]
 
     # char_wb n-grams: Horner's rule over shifted views; a space only at either end, no separator.
+    # A longer n continues the Horner sums of the previous (shorter) n instead of starting over.
     blocked = np.concatenate(([0], np.cumsum(is_space | is_sep, dtype=np.int32)))
+    done, done_h = 1, codes
     with np.errstate(over="ignore"):
         for n in char_sizes:
             if length < n:
                 continue
             count = length - n + 1
-            h = codes[:count].copy()
-            for k in range(1, n):
+            if done > n:
+                done, done_h = 1, codes
+            h = done_h[:count].copy()
+            for k in range(done, n):
                 h *= _P
                 h += codes[k : k + count]
+            done, done_h = n, h
             ends_ok = ~is_sep[:count] & ~is_sep[n - 1 :]
             if n > 2:
                 ends_ok &= blocked[n - 1 : n - 1 + count] == blocked[1 : 1 + count]
@@ -307,11 +312,22 @@ def _ngram_families(
             sizes.append(keep.size)
             docs.append(doc_of[keep])
 
-    family = np.repeat(np.array(families, dtype=np.uint64), sizes)
+    # Mix each family into its hashes, then keep the top ``bits`` bits as the column.
+    shift = np.uint64(64 - bits)
+    cols = []
     with np.errstate(over="ignore"):
-        h = (np.concatenate(hashes) ^ (family * _MIX)) * _MIX
-    cols = (h >> np.uint64(64 - bits)).astype(np.int32)
-    return np.concatenate(docs), cols, sizes
+        for family, family_hashes in zip(families, _split(hashes, sizes), strict=True):
+            mixed = family_hashes ^ (family * _MIX)
+            mixed *= _MIX
+            mixed >>= shift
+            cols.append(mixed.astype(np.int32))
+    return np.concatenate(docs), np.concatenate(cols), sizes
+
+
+def _split(hashes: list[np.ndarray], sizes: list[int]) -> list[np.ndarray]:
+    """The words-and-pairs array split in two, then each char n-gram array: one per family."""
+    words_and_pairs, rest = hashes[0], hashes[1:]
+    return [words_and_pairs[: sizes[0]], words_and_pairs[sizes[0] :], *rest]
 
 
 @lru_cache(maxsize=8)
