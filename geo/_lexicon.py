@@ -7,7 +7,9 @@ as written: their vowel signs are not word characters, so word boundaries would 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 import ahocorasick
 
@@ -21,7 +23,7 @@ class Lexicon:
             stem = term.endswith("*")
             word = term.rstrip("*").lower()
             latin = word.isascii()
-            key = (word, label, latin, stem)
+            key = (len(word) - 1, label, _namespace(label), latin, stem)
             existing = self._automaton.get(word, ())
             self._automaton.add_word(word, (*existing, key))
         self._automaton.make_automaton()
@@ -41,21 +43,12 @@ class Lexicon:
             return found
         joined = "\0".join(texts)
         size = len(joined)
-        ends = []
-        position = -1
-        for text in texts:
-            position += len(text) + 1
-            ends.append(position)  # index of the separator after each text
-        doc = 0
-        spans: list[tuple[int, int, str]] = []  # (start, end, label) of the current text
+        ends = list(accumulate(len(text) + 1 for text in texts))  # one past the separator after each text
+        spans: dict[int, list[tuple[int, int, str, str]]] = {}  # text -> (start, end, label, namespace)
         for end, keys in self._automaton.iter(joined):
-            if ends[doc] < end:
-                _tally(spans, found[doc])
-                spans = []
-                while ends[doc] < end:
-                    doc += 1
-            for word, label, latin, stem in keys:
-                start = end - len(word) + 1
+            doc_spans = None
+            for offset, label, namespace, latin, stem in keys:
+                start = end - offset
                 if latin:
                     before = joined[start - 1] if start else " "
                     if before.isalnum() or before == "_":
@@ -63,25 +56,27 @@ class Lexicon:
                     after = joined[end + 1] if end + 1 < size else " "
                     if not stem and (after.isalnum() or after == "_"):
                         continue
-                spans.append((start, end, label))
-        _tally(spans, found[doc])
+                if doc_spans is None:
+                    doc_spans = spans.setdefault(bisect_right(ends, end), [])
+                doc_spans.append((start, end, label, namespace))
+        for doc, doc_spans in spans.items():
+            _tally(doc_spans, found[doc])
         return found
 
 
-def _tally(spans: list[tuple[int, int, str]], counts: dict[str, int]) -> None:
+def _tally(spans: list[tuple[int, int, str, str]], counts: dict[str, int]) -> None:
     """Add the labels of ``spans`` to ``counts``, skipping spans inside a longer span of a label in
     the same namespace (the part before ":"; labels without one share a namespace)."""
-    if len(spans) > 1:
-        spans = [
-            (s, e, label)
-            for s, e, label in spans
-            if not any(
-                s2 <= s and e <= e2 and (e2 - s2) > (e - s) and _namespace(l2) == _namespace(label)
-                for s2, e2, l2 in spans
-            )
-        ]
-    for _, _, label in spans:
+    if len(spans) == 1:
+        label = spans[0][2]
         counts[label] = counts.get(label, 0) + 1
+        return
+    for s, e, label, namespace in spans:
+        for s2, e2, _, namespace2 in spans:
+            if s2 <= s and e <= e2 and (e2 - s2) > (e - s) and namespace2 == namespace:
+                break
+        else:
+            counts[label] = counts.get(label, 0) + 1
 
 
 def _namespace(label: str) -> str:
