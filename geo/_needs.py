@@ -131,9 +131,24 @@ _PEOPLE_NOUNS_NATIVE = (
     "लोग|लोगों|व्यक्ति|बच्चे|बच्चों|महिलाएं|महिलाओं|ग्रामीण|मछुआरे|यात्री|सदस्य|जान|मौत|घायल|"
     "জন|মানুষ|লোক|ব্যক্তি|শিশু|মহিলা|গ্রামবাসী|জেলে|যাত্রী|সদস্য|মৃত|আহত"
 )
+
+
+def _by_first_char(words: list[str]) -> str:
+    """The alternation ``w1|w2|...`` written as ``a(?:...)|b(?:...)|...``: the same words in the same
+    order among those sharing a first character, so it matches exactly as the flat alternation,
+    but a position is tested against each first character once instead of against every word."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in rests) + ")" for first, rests in groups.items()
+    )
+
+
+# Longest words first (as sorted by the length of their escaped form).
 _NUMBER = (
     r"(?P<num>\d[\d,]*(?:\.\d+)?)"
-    r"|(?P<word>" + "|".join(sorted((re.escape(w) for w in _UNITS), key=len, reverse=True)) + r")"
+    r"|(?P<word>" + _by_first_char(sorted(_UNITS, key=lambda w: len(re.escape(w)), reverse=True)) + r")"
 )
 _MULT = "|".join(sorted((re.escape(w) for w in _MULTIPLIERS), key=len, reverse=True))
 _COUNT = rf"(?:{_NUMBER})(?:[\s-]*(?P<mult>{_MULT}))?"
