@@ -80,7 +80,7 @@ def _split_pair(match: re.Match[str]) -> str:
     return f"{pair[0]} {pair[1]}"
 
 
-# Per code point (``_char_table``): bit flags and the lower-case code point.
+# Per code point (``_char_flags``, ``_lower``): bit flags and the lower-case code point.
 _TOKEN, _DIGIT, _AZ, _UPPER_AZ, _MARKS, _HARD = 1, 2, 4, 8, 16, 32
 _BMP = 0x10000
 
@@ -95,7 +95,7 @@ def _tokens(joined: str) -> list[str] | None:
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if codes.size == 0:
         return [""]
-    flags, lower = _char_table(codes)
+    flags = _char_flags(codes)
     if (flags & _HARD).any():
         return None
     n = codes.size
@@ -113,19 +113,25 @@ def _tokens(joined: str) -> list[str] | None:
     where = np.flatnonzero(keep)
     if where.size == 0:
         return [""] * (joined.count(_RS) + 1)
-    out = lower[where]
-    out[number_start[where]] = 0x30  # '0'
+    kept_codes = codes[where]
+    out = _lower(kept_codes)
+    starts = number_start[where]
+    out[starts] = 0x30  # '0'
     # A space before kept character k (k > 0) when it does not directly follow the previous one,
     # either is a number or a mark, or they are a camel pair; never next to a record separator.
-    prev, cur = where[:-1], where[1:]
-    single = number_start | mark
-    space = (cur != prev + 1) | single[cur] | single[prev]
-    space |= ((flags[prev] & _AZ) != 0) & ((flags[cur] & _UPPER_AZ) != 0)
-    space &= ~separator[cur] & ~separator[prev]
+    single = starts | mark[where]
+    kept_flags = flags[where]
+    kept_separator = kept_codes == 0x1E
+    space = where[1:] != where[:-1] + 1
+    space |= single[1:]
+    space |= single[:-1]
+    space |= ((kept_flags[:-1] & _AZ) != 0) & ((kept_flags[1:] & _UPPER_AZ) != 0)
+    space &= ~(kept_separator[1:] | kept_separator[:-1])
     shift = np.zeros(where.size, dtype=np.intp)
     np.cumsum(space, out=shift[1:])
     result = np.full(where.size + int(shift[-1]), 0x20, dtype=np.uint32)
-    result[np.arange(where.size) + shift] = out
+    shift += np.arange(where.size)
+    result[shift] = out
     return result.tobytes().decode("utf-32-le").split(_RS)
 
 
@@ -140,17 +146,28 @@ def _bmp_table() -> tuple[np.ndarray, np.ndarray]:
     return flags, lower
 
 
-def _char_table(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flags and lower-case code point of each of ``codes``."""
-    flags_table, lower_table = _bmp_table()
+def _char_flags(codes: np.ndarray) -> np.ndarray:
+    """The flags of each of ``codes``."""
+    table = _bmp_table()[0]
     astral = np.flatnonzero(codes >= _BMP)
     if not astral.size:
-        return flags_table[codes], lower_table[codes]
-    bmp = np.where(codes >= _BMP, 0, codes)
-    flags, lower = flags_table[bmp], lower_table[bmp]
+        return table[codes]
+    flags = table[np.where(codes >= _BMP, 0, codes)]
     for i in astral.tolist():  # emoji and rarer scripts: few per batch
-        flags[i], lower[i] = _astral_info(int(codes[i]))
-    return flags, lower
+        flags[i] = _astral_info(int(codes[i]))[0]
+    return flags
+
+
+def _lower(codes: np.ndarray) -> np.ndarray:
+    """The lower-case code point of each of ``codes`` (a new array)."""
+    table = _bmp_table()[1]
+    astral = np.flatnonzero(codes >= _BMP)
+    if not astral.size:
+        return table[codes]
+    lower = table[np.where(codes >= _BMP, 0, codes)]
+    for i in astral.tolist():
+        lower[i] = _astral_info(int(codes[i]))[1]
+    return lower
 
 
 @lru_cache(maxsize=4096)
