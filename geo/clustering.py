@@ -19,11 +19,18 @@ Uncertainty decides what a report may do (:func:`tiers`):
   place (within ``eps_m``).
 - ``coarse`` (a district, a state) and ``unlocated``: never clustered; the zoning counts them per
   district or as unlocated.
+
+Needs must be compatible too (:func:`need_kinds`): a report of a missing person links only to other
+reports of missing people, and reports of any other need only to each other, so a missing child
+and the flooded street next to it stay two incidents (a relief team and a search team).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -70,6 +77,26 @@ def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.n
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
+#: Needs and categories that make a report a search for people (kind 1 in :func:`need_kinds`).
+MISSING_NEEDS = frozenset({"missing_person"})
+MISSING_CATEGORIES = frozenset({"missing_or_found_people"})
+
+
+def need_kinds(needs: Sequence[Any], category: Sequence[Any]) -> np.ndarray:
+    """Kind of each report for linking: 1 a missing or found person (by needs or category), 0 any
+    other need. Only reports of the same kind are linked. ``needs`` holds lists of need names (or
+    their JSON text, as stored)."""
+    quoted = [json.dumps(n) for n in MISSING_NEEDS]
+    out = np.zeros(len(needs), np.int8)
+    for k, (need, cat) in enumerate(zip(needs, category, strict=True)):
+        if isinstance(need, str):
+            hit = any(q in need for q in quoted)
+        else:
+            hit = isinstance(need, (list, tuple, set, frozenset)) and any(n in MISSING_NEEDS for n in need)
+        out[k] = hit or cat in MISSING_CATEGORIES
+    return out
+
+
 def tiers(radius_m: np.ndarray, located: np.ndarray, params: ClusterParams) -> np.ndarray:
     """``point``, ``area``, ``coarse`` or ``unlocated`` for each report (see the module docstring)."""
     r = np.asarray(radius_m, float)
@@ -113,10 +140,11 @@ def link_pairs(
     radius_m: np.ndarray,
     params: ClusterParams,
     query: np.ndarray | None = None,
+    kind: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of point reports that are linked: great-circle distance within ``eps_m`` plus the
-    weighted sum of their radii, and event times within ``window_h``. With ``query`` (indices),
-    only pairs with one end in it."""
+    weighted sum of their radii, event times within ``window_h`` and, with ``kind``
+    (:func:`need_kinds`), the same kind. With ``query`` (indices), only pairs with one end in it."""
     lat, lon, t_h = np.asarray(lat, float), np.asarray(lon, float), np.asarray(t_h, float)
     r = np.nan_to_num(np.asarray(radius_m, float), nan=0.0)
     if len(lat) < 2:
@@ -125,6 +153,9 @@ def link_pairs(
     i, j = _pairs(lat, lon, t_h, reach, params.window_h, query)
     d = haversine_m(lat[i], lon[i], lat[j], lon[j])
     ok = (d <= params.eps_m + params.uncertainty_weight * (r[i] + r[j])) & (np.abs(t_h[i] - t_h[j]) <= params.window_h)
+    if kind is not None:
+        k = np.asarray(kind)
+        ok &= k[i] == k[j]
     return i[ok], j[ok]
 
 
@@ -146,10 +177,16 @@ def components(n: int, i: np.ndarray, j: np.ndarray, groups: np.ndarray | None =
 
 
 def friends_of_friends(
-    lat: np.ndarray, lon: np.ndarray, t_h: np.ndarray, radius_m: np.ndarray, params: ClusterParams
+    lat: np.ndarray,
+    lon: np.ndarray,
+    t_h: np.ndarray,
+    radius_m: np.ndarray,
+    params: ClusterParams,
+    kind: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Full recluster of point reports: the component label of each (0..k-1)."""
-    i, j = link_pairs(lat, lon, t_h, radius_m, params)
+    """Full recluster of point reports: the component label of each (0..k-1); with ``kind``, only
+    reports of the same kind link (:func:`link_pairs`)."""
+    i, j = link_pairs(lat, lon, t_h, radius_m, params, kind=kind)
     return components(len(np.asarray(lat)), i, j)
 
 
@@ -237,9 +274,11 @@ def cluster_reports(
     radius_m: np.ndarray,
     located: np.ndarray,
     params: ClusterParams | None = None,
+    kind: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Full recluster: ``(labels, tiers)``; labels 0..k-1 per incident, -1 for coarse and unlocated
-    reports (they are counted per district, not clustered)."""
+    reports (they are counted per district, not clustered). ``kind`` (:func:`need_kinds`): point
+    reports of different kinds are never linked."""
     params = params or ClusterParams()
     tier = tiers(radius_m, located, params)
     n = len(tier)
@@ -247,7 +286,8 @@ def cluster_reports(
     pts = np.flatnonzero(tier == "point")
     if len(pts):
         labels[pts] = friends_of_friends(
-            np.asarray(lat)[pts], np.asarray(lon)[pts], np.asarray(t_h)[pts], np.asarray(radius_m)[pts], params
+            np.asarray(lat)[pts], np.asarray(lon)[pts], np.asarray(t_h)[pts], np.asarray(radius_m)[pts], params,
+            None if kind is None else np.asarray(kind)[pts],
         )
     area = np.flatnonzero(tier == "area")
     if len(area):

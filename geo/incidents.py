@@ -44,6 +44,7 @@ from geo.clustering import (
     friends_of_friends,
     haversine_m,
     link_pairs,
+    need_kinds,
     tiers,
     unit_xyz,
 )
@@ -322,8 +323,9 @@ def rebuild_incidents(reports: pd.DataFrame, params: ClusterParams | None = None
     linking = m["dup"].to_numpy(int) == 0
     labels = np.full(len(m), -1, np.int64)
     sub = np.flatnonzero(linking)
+    kind = need_kinds(m["needs"].tolist(), m["category"].tolist())
     lab, _ = cluster_reports(lat[sub], lon[sub], t_h[sub], m["radius_m"].to_numpy(float)[sub],
-                             m["tier"].to_numpy()[sub] != "unlocated", params)  # fmt: skip
+                             m["tier"].to_numpy()[sub] != "unlocated", params, kind[sub])  # fmt: skip
     labels[sub] = lab
     m["incident_id"] = _name_groups(m, labels)
     m = _attach_echoes(m, m)
@@ -422,13 +424,14 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
     new_pts = new.index[linking & (new["tier"].to_numpy() == "point")]
     labels_new: dict[int, str] = {}
     if len(new_pts):
-        both = pd.concat([old_pts[["lat", "lon", "t_h", "radius_m"]], new.loc[new_pts, ["lat", "lon", "t_h", "radius_m"]]],
-                         ignore_index=True)  # fmt: skip
+        cols = ["lat", "lon", "t_h", "radius_m", "needs", "category"]
+        both = pd.concat([old_pts[cols], new.loc[new_pts, cols]], ignore_index=True)
         codes, uniq = pd.factorize(old_pts["incident_id"])
         groups = np.concatenate((codes, np.full(len(new_pts), -1)))
         query = np.arange(len(old_pts), len(both))
         i, j = link_pairs(both["lat"].to_numpy(float), both["lon"].to_numpy(float), both["t_h"].to_numpy(float),
-                          both["radius_m"].fillna(0.0).to_numpy(float), params, query)  # fmt: skip
+                          both["radius_m"].fillna(0.0).to_numpy(float), params, query,
+                          need_kinds(both["needs"].tolist(), both["category"].tolist()))  # fmt: skip
         comp = components(len(both), i, j, groups)
         comp_old = pd.DataFrame({"comp": comp[: len(old_pts)], "inc": old_pts["incident_id"]}).drop_duplicates()
         comp_new = comp[len(old_pts):]
@@ -584,7 +587,8 @@ def _resplit(
         if len(pts) < 2:
             continue
         lab = friends_of_friends(pts["lat"].to_numpy(float), pts["lon"].to_numpy(float), pts["t_h"].to_numpy(float),
-                                 pts["radius_m"].fillna(0.0).to_numpy(float), params)  # fmt: skip
+                                 pts["radius_m"].fillna(0.0).to_numpy(float), params,
+                                 need_kinds(pts["needs"].tolist(), pts["category"].tolist()))  # fmt: skip
         if lab.max() == 0:
             continue
         sizes = np.bincount(lab)

@@ -14,6 +14,7 @@ from geo.clustering import (
     friends_of_friends,
     haversine_m,
     link_pairs,
+    need_kinds,
     tiers,
 )
 
@@ -94,3 +95,13 @@ def test_friends_of_friends_is_dbscan_with_min_samples_one_without_time():
     from sklearn.metrics import adjusted_rand_score
 
     assert adjusted_rand_score(a, b) == 1.0
+
+
+def test_a_missing_person_never_links_to_another_need():
+    kinds = need_kinds([["rescue", "food"], '["missing_person"]', [], "[]"],
+                       ["requests_or_urgent_needs", None, "missing_or_found_people", None])
+    assert kinds.tolist() == [0, 1, 1, 0]
+    lat, lon, t = np.array([22.0, 22.001, 22.002, 22.003]), np.full(4, 88.0), np.zeros(4)  # 111 m steps
+    labels = friends_of_friends(lat, lon, t, np.zeros(4), P, kinds)
+    assert labels[1] == labels[2] and labels[0] == labels[3] and labels[0] != labels[1]
+    assert len(set(friends_of_friends(lat, lon, t, np.zeros(4), P))) == 1  # without kinds: one chain

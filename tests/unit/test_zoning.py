@@ -59,6 +59,24 @@ def test_incremental_updates_give_the_same_incidents_as_a_rebuild(store_factory)
     assert inc.count_incidents() == full.count_incidents() == 5
 
 
+def test_a_missing_person_beside_a_flood_stays_its_own_incident_incrementally_and_in_a_rebuild(store_factory):
+    inc, full = store_factory("inc"), store_factory("full")
+    missing = {"needs": ("missing_person",), "category": "missing_or_found_people"}
+    batches = [
+        [report("1", 22.000, 88.0), report("2", 22.002, 88.0, 1, **missing)],  # 222 m apart
+        [report("3", 22.001, 88.0, 2), report("4", 22.003, 88.0, 3, **missing), report("5", 22.004, 88.0, 4)],
+    ]
+    for batch in batches:
+        inc.upsert(batch)
+        zoning.update(inc)
+        full.upsert(batch)
+    zoning.update(full)
+    ids = [f"twitter:{k}" for k in range(1, 6)]
+    a = {r: incident_of(inc, r) for r in ids}
+    assert a == {r: incident_of(full, r) for r in ids}
+    assert a["twitter:1"] == a["twitter:3"] == a["twitter:5"] != a["twitter:2"] == a["twitter:4"]
+
+
 def test_a_bridge_merges_incidents_keeping_the_triaged_id_and_a_split_is_recorded(store_factory):
     store = store_factory()
     store.upsert([report("1", 22.000, 88.0), report("2", 22.001, 88.0), report("3", 22.006, 88.0)])
