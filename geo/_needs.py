@@ -90,6 +90,7 @@ _NEED_LEXICON: dict[str, tuple[str, ...]] = {
 }
 #: Every need a post can state, in a fixed order (the order ``needs`` tuples use).
 NEEDS: tuple[str, ...] = tuple(_NEED_LEXICON)
+_NEED_SET = frozenset(NEEDS)
 
 _URGENT_TERMS = (
     "urgent*", "sos", "emergency", "immediately", "asap", "right now", "please help", "help needed", "dying",
@@ -187,7 +188,7 @@ def scan(
     people: list[int | None] = []
     urgent: list[bool] = []
     for text, labels in zip(texts, found, strict=True):
-        needs.append(tuple(need for need in NEEDS if need in labels) if labels else ())
+        needs.append(tuple([need for need in NEEDS if need in labels]) if not _NEED_SET.isdisjoint(labels) else ())
         urgent.append("urgent" in labels)
         if "people" in labels and ("number" in labels or _DIGIT.search(text)):
             people.append(_largest_count(text))

@@ -250,6 +250,7 @@ _NEED_GLOSSES = {
     "clothing": "need clothes",
     "sanitation": "need sanitation",
 }
+_SURVIVOR = re.compile(r"[^0rt!?\s]")
 _SYMPATHY = re.compile(
     r"\b(?:pray\w*|thoughts (?:are )?with|condolence\w*|rip|rest in peace|god bless|stay strong|sending love|"
     r"heart goes out|hearts go out)\b|प्रार्थना|दुआ|श्रद्धांजलि|প্রার্থনা|দোয়া|শ্রদ্ধাঞ্জলি"
@@ -278,6 +279,8 @@ def _glosses(lowered: str, needs: tuple[str, ...]) -> str:
 
 def _has_words(stripped: str) -> bool:
     """Whether a normalised post without its links and handles has a word (not just numbers, RT)."""
+    if _SURVIVOR.search(stripped):  # a character none of the removals below can take away
+        return True
     return bool(stripped.replace("0", "").replace("rt", "").replace("!", "").replace("?", "").strip())
 
 
