@@ -14,8 +14,12 @@ def zones(
     once: Annotated[bool, typer.Option("--once", help="Fold in what is stored now, then exit.")] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between zoning steps.", min=0.1)] = 5.0,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recluster every stored report first (ids and triage status are kept).")] = False,
-    eps_m: Annotated[float, typer.Option("--eps-m", help="Link distance between two precise reports (metres).", min=1)] = 400.0,
-    window_h: Annotated[float, typer.Option("--window-h", help="Most hours between two linked reports.", min=0.01)] = 24.0,
+    eps_m: Annotated[
+        float | None, typer.Option("--eps-m", help="Link distance between two precise reports (metres; default 400).", min=1)
+    ] = None,
+    window_h: Annotated[
+        float | None, typer.Option("--window-h", help="Most hours between two linked reports (default 24).", min=0.01)
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Cluster located reports into incidents and combine them with official alerts and the cyclone's
@@ -31,7 +35,8 @@ def zones(
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.load(config, store_url=store_url)
-    params = ZoningParams(cluster=ClusterParams(eps_m=eps_m, window_h=window_h))
+    given = {k: v for k, v in {"eps_m": eps_m, "window_h": window_h}.items() if v is not None}
+    params = ZoningParams(cluster=ClusterParams(**given))  # unset flags keep ClusterParams' own defaults
     stop = stop_event()
     store = open_store(settings.store_url)
 
