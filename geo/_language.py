@@ -18,6 +18,7 @@ Labels (``LANGUAGES``):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -68,20 +69,35 @@ def detect_languages(texts: Sequence[str], found: Sequence[Mapping[str, int]] | 
     joined = "\0".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     doc = np.cumsum(codes == 0)  # separators count towards the next post; harmless (not letters)
-    latin = ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z"))
-    deva = (codes >= 0x0900) & (codes <= 0x097F)
-    beng = (codes >= 0x0980) & (codes <= 0x09FF)
-    odia = (codes >= 0x0B00) & (codes <= 0x0B7F)
-    other = (codes >= 0x0370) & ~deva & ~beng & ~odia & (codes < 0x2000)  # other alphabets
-    counts = {
-        name: np.bincount(doc[mask], minlength=n) for name, mask in
-        (("latin", latin), ("deva", deva), ("beng", beng), ("odia", odia), ("other", other))
-    }
+    # One script per character (``_SCRIPTS`` below 0x2000, none above), counted per post at once.
+    script = _script_table()[np.minimum(codes, _SCRIPT_LIMIT)]
+    per_post = np.bincount(doc * len(_SCRIPT_NAMES) + script, minlength=n * len(_SCRIPT_NAMES))
+    per_post = per_post.reshape(n, len(_SCRIPT_NAMES))
+    counts = {name: per_post[:, i] for i, name in enumerate(_SCRIPT_NAMES)}
     if found is None:
         found = _ROMAN.counts([t.lower() for t in texts])
     hi_hits = np.fromiter((c.get("roman:hi", 0) for c in found), dtype=np.int64, count=n)
     bn_hits = np.fromiter((c.get("roman:bn", 0) for c in found), dtype=np.int64, count=n)
     return _labels(counts["latin"], counts["deva"], counts["beng"], counts["odia"], counts["other"], hi_hits, bn_hits)
+
+
+_SCRIPT_NAMES = ("none", "latin", "deva", "beng", "odia", "other")
+_SCRIPT_LIMIT = 0x2000  # no script counted at or above
+
+
+@lru_cache(maxsize=1)
+def _script_table() -> np.ndarray:
+    """Script index (into ``_SCRIPT_NAMES``) of each code point below ``_SCRIPT_LIMIT``, plus a last
+    entry (none) for every code point above."""
+    codes = np.arange(_SCRIPT_LIMIT + 1, dtype=np.uint32)
+    table = np.zeros(codes.size, dtype=np.intp)
+    table[((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z"))] = 1
+    table[(codes >= 0x0370) & (codes < _SCRIPT_LIMIT)] = 5  # other alphabets, unless one of these:
+    table[(codes >= 0x0900) & (codes <= 0x097F)] = 2
+    table[(codes >= 0x0980) & (codes <= 0x09FF)] = 3
+    table[(codes >= 0x0B00) & (codes <= 0x0B7F)] = 4
+    table.flags.writeable = False
+    return table
 
 
 def _labels(
