@@ -88,3 +88,14 @@ def test_char_ngram_columns_are_the_plain_horner_hash(sizes: tuple[int, ...]) ->
         grams = [w[i : i + n] for w in (" abcd ", " xy ") for i in range(len(w) - n + 1)]
         assert sorted(cols[offset : offset + count].tolist()) == sorted(_column(g, 10 + n) for g in grams)
         offset += count
+
+
+def test_lexicon_finds_latin_terms_in_native_texts_and_native_terms_only_there() -> None:
+    """ASCII-only texts are walked by a smaller automaton; a mixed batch must count as text by text."""
+    from geo._lexicon import Lexicon
+
+    lexicon = Lexicon([("food", "খাবার"), ("drinking_water", "খাবার জল"), ("rescue", "sos"), ("rescue", "stranded*")])
+    texts = ["sos strandedd", "খাবার জল নেই sos", "nothing", "খাবার চাই, stranded", "xsos"]
+    expected = [{"rescue": 2}, {"drinking_water": 1, "rescue": 1}, {}, {"food": 1, "rescue": 1}, {}]
+    assert lexicon.counts(texts) == expected
+    assert [lexicon.counts([text])[0] for text in texts] == expected
