@@ -175,9 +175,6 @@ def _astral_info(code: int) -> tuple[int, int]:
     return _char_info(code)
 
 
-_WORD_CHAR = re.compile(r"[\w\u0900-\u0DFF]")
-
-
 def _char_info(code: int) -> tuple[int, int]:
     """Flags of one code point for ``_tokens`` (as the regular expressions of
     ``_normalise_regex`` see it) and its lower-case code point."""
@@ -186,9 +183,10 @@ def _char_info(code: int) -> tuple[int, int]:
     if len(low) != 1 or code == 0x3A3:  # İ -> i + combining dot; Σ lower-cases by context
         return _HARD, code
     flag = 0
-    if low != "_" and _WORD_CHAR.match(low):
+    # \w is str.isalnum() or "_", \d is str.isdecimal() (for str patterns)
+    if low.isalnum() or "\u0900" <= low <= "\u0DFF":
         flag |= _TOKEN
-    if _DIGIT_CHAR.match(char):
+    if char.isdecimal():
         flag |= _DIGIT
     if "a" <= char <= "z":
         flag |= _AZ
@@ -198,8 +196,6 @@ def _char_info(code: int) -> tuple[int, int]:
         flag |= _MARKS
     return flag, ord(low)
 
-
-_DIGIT_CHAR = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
