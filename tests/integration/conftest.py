@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from geo.settings import Settings
+from geo.store import Store, open_store
 from streams.broker import EmbeddedBroker, free_port, start_broker
+
+#: The local PostgreSQL + PostGIS (trust auth); `.ci/run` installs PostGIS and starts the server.
+PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +48,19 @@ def kafka_settings(broker: EmbeddedBroker, tmp_path: Path) -> Callable[..., Sett
         return Settings.load(**values)
 
     return make
+
+
+@pytest.fixture
+def pg_store_factory() -> Iterator[Callable[..., Store]]:
+    """Stores on the real PostgreSQL + PostGIS, each in a schema of its own, dropped at teardown."""
+    opened: list = []
+
+    def make(name: str = "store") -> Store:
+        store = open_store(f"{PG}?schema=t_{name}_{uuid.uuid4().hex[:8]}")
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.drop()
+        store.close()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -24,23 +23,16 @@ from tests.unit.test_store import (  # noqa: F401 - the shared store behaviour, 
     test_upsert_is_idempotent_by_source_id,
 )
 
-PG = "postgresql://postgres@127.0.0.1:5432/test"
-
-
 @pytest.fixture
-def store_factory() -> Iterator[Callable[..., Store]]:
-    opened: list[PostgisStore] = []
+def store_factory(pg_store_factory: Callable[..., Store]) -> Callable[..., Store]:
+    """The shared store tests (imported above) run on PostGIS through this factory."""
 
     def make(name: str = "store") -> Store:
-        store = open_store(f"{PG}?schema=t_{name}_{uuid.uuid4().hex[:8]}")
+        store = pg_store_factory(name)
         assert isinstance(store, PostgisStore)
-        opened.append(store)
         return store
 
-    yield make
-    for store in opened:
-        store.drop()
-        store.close()
+    return make
 
 
 def test_geometry_columns_are_postgis(store_factory):

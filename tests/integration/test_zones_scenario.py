@@ -82,26 +82,6 @@ def _pg_cases() -> list:
             t.test_zones_grow_between_redraws_and_are_redrawn_later]  # fmt: skip
 
 
-@pytest.fixture
-def pg_store_factory():
-    """Stores on the real PostgreSQL + PostGIS (each in its own schema, dropped at teardown)."""
-    import uuid
-
-    from geo.store import open_store
-
-    opened = []
-
-    def make(name: str = "store"):
-        store = open_store(f"postgresql://postgres@127.0.0.1:5432/test?schema=z_{name}_{uuid.uuid4().hex[:8]}")
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.drop()
-        store.close()
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize("case", _pg_cases(), ids=lambda f: f.__name__.removeprefix("test_"))
 def test_zoning_behaves_the_same_on_postgis(case, pg_store_factory):
