@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from dashboard.errors import DashboardError
+from geo._process import stop_process
 from geo.settings import Settings
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -36,14 +37,7 @@ class DashboardServer:
     url: str
 
     def stop(self, timeout: float = 15.0) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return stop_process(self.process, timeout)
 
 
 def port_in_use(host: str, port: int) -> bool:

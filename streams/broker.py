@@ -7,13 +7,13 @@ another cluster (``kafka_bootstrap_servers`` or ``KAFKA_BOOTSTRAP_SERVERS``) not
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo._process import stop_process
 from streams.errors import BrokerError
 
 _READY_TIMEOUT_S = 20.0
@@ -59,14 +59,7 @@ class EmbeddedBroker:
         return f"127.0.0.1:{self.port}"
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=timeout)
+        stop_process(self.process, timeout)
 
     def __enter__(self) -> EmbeddedBroker:
         return self

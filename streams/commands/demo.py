@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typer
 
+from geo._process import stop_process
 from streams.commands._common import ConfigOpt, StoreOpt
 
 
@@ -30,14 +31,11 @@ def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
+    for proc in procs:  # signal all first, so they wind down together
         if proc.poll() is None:
             proc.terminate()
     for proc in procs:
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, timeout=15)
 
 
 def _wait_for_port(host: str, port: int, proc: subprocess.Popen[bytes], should_stop: Callable[[], bool]) -> None:

@@ -10,7 +10,6 @@ import dataclasses
 import math
 import os
 import queue
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from geo._process import stop_process
 from geo import zoning
 from geo.model import Location
 from geo.store import open_store
@@ -143,14 +143,7 @@ def start_dashboard(store_url: str, port: int) -> RunningDashboard:
 
 
 def stop_dashboard(running: RunningDashboard, timeout: float = 20.0) -> int:
-    if running.process.poll() is None:
-        running.process.send_signal(signal.SIGTERM)
-        try:
-            running.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            running.process.kill()
-            running.process.wait()
-    return running.process.returncode
+    return stop_process(running.process, timeout)
 
 
 @pytest.fixture(scope="module")
