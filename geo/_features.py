@@ -148,26 +148,25 @@ def _bmp_table() -> tuple[np.ndarray, np.ndarray]:
 
 def _char_flags(codes: np.ndarray) -> np.ndarray:
     """The flags of each of ``codes``."""
-    table = _bmp_table()[0]
-    astral = np.flatnonzero(codes >= _BMP)
-    if not astral.size:
-        return table[codes]
-    flags = table[np.where(codes >= _BMP, 0, codes)]
-    for i in astral.tolist():  # emoji and rarer scripts: few per batch
-        flags[i] = _astral_info(int(codes[i]))[0]
-    return flags
+    return _per_code(codes, 0)
 
 
 def _lower(codes: np.ndarray) -> np.ndarray:
     """The lower-case code point of each of ``codes`` (a new array)."""
-    table = _bmp_table()[1]
+    return _per_code(codes, 1)
+
+
+def _per_code(codes: np.ndarray, column: int) -> np.ndarray:
+    """Column ``column`` of :func:`_char_info` for each of ``codes``: a table lookup for the BMP, one
+    cached call per astral code point (emoji and rarer scripts: few per batch)."""
+    table = _bmp_table()[column]
     astral = np.flatnonzero(codes >= _BMP)
     if not astral.size:
         return table[codes]
-    lower = table[np.where(codes >= _BMP, 0, codes)]
+    out = table[np.where(codes >= _BMP, 0, codes)]
     for i in astral.tolist():
-        lower[i] = _astral_info(int(codes[i]))[1]
-    return lower
+        out[i] = _astral_info(int(codes[i]))[column]
+    return out
 
 
 @lru_cache(maxsize=4096)
