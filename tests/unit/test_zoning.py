@@ -38,42 +38,40 @@ def incident_of(store, report_id: str) -> str | None:
     return rows["incident_id"].iloc[0] if len(rows) else None
 
 
-def test_incremental_updates_give_the_same_incidents_as_a_rebuild(store_factory):
+def _incremental_equals_rebuild(store_factory, batches):
+    """Zone ``batches`` one by one into one store and all at once into another; assert both give
+    each report the same incident and return (report id -> incident id, the two stores)."""
     inc, full = store_factory("inc"), store_factory("full")
-    batches = [
-        [report("1", 22.160, 88.810), report("2", 22.500, 88.300), report("3", 21.800, 87.700)],
-        [report("4", 22.161, 88.811, 3), report("5", 22.5015, 88.3, 4), report("6", 21.9, 87.9, 5)],
-        [report("7", 22.1625, 88.812, 30), report("8", 21.8005, 87.7, 6)],
-    ]
     for batch in batches:
         inc.upsert(batch)
         zoning.update(inc)
         full.upsert(batch)
     zoning.update(full)
-    ids = [f"twitter:{k}" for k in range(1, 9)]
+    ids = [r.report_id for batch in batches for r in batch]
     a = {r: incident_of(inc, r) for r in ids}
-    b = {r: incident_of(full, r) for r in ids}
-    assert a == b
+    assert a == {r: incident_of(full, r) for r in ids}
+    return a, inc, full
+
+
+def test_incremental_updates_give_the_same_incidents_as_a_rebuild(store_factory):
+    batches = [
+        [report("1", 22.160, 88.810), report("2", 22.500, 88.300), report("3", 21.800, 87.700)],
+        [report("4", 22.161, 88.811, 3), report("5", 22.5015, 88.3, 4), report("6", 21.9, 87.9, 5)],
+        [report("7", 22.1625, 88.812, 30), report("8", 21.8005, 87.7, 6)],
+    ]
+    a, inc, full = _incremental_equals_rebuild(store_factory, batches)
     assert a["twitter:1"] == a["twitter:4"] != a["twitter:7"]  # 7 is 27 h later: a new incident
     assert a["twitter:2"] == a["twitter:5"] and a["twitter:3"] == a["twitter:8"]
     assert inc.count_incidents() == full.count_incidents() == 5
 
 
 def test_a_missing_person_beside_a_flood_stays_its_own_incident_incrementally_and_in_a_rebuild(store_factory):
-    inc, full = store_factory("inc"), store_factory("full")
     missing = {"needs": ("missing_person",), "category": "missing_or_found_people"}
     batches = [
         [report("1", 22.000, 88.0), report("2", 22.002, 88.0, 1, **missing)],  # 222 m apart
         [report("3", 22.001, 88.0, 2), report("4", 22.003, 88.0, 3, **missing), report("5", 22.004, 88.0, 4)],
     ]
-    for batch in batches:
-        inc.upsert(batch)
-        zoning.update(inc)
-        full.upsert(batch)
-    zoning.update(full)
-    ids = [f"twitter:{k}" for k in range(1, 6)]
-    a = {r: incident_of(inc, r) for r in ids}
-    assert a == {r: incident_of(full, r) for r in ids}
+    a, _, _ = _incremental_equals_rebuild(store_factory, batches)
     assert a["twitter:1"] == a["twitter:3"] == a["twitter:5"] != a["twitter:2"] == a["twitter:4"]
 
 
