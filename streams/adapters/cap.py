@@ -4,6 +4,8 @@ embedded in an Atom/RSS index, to :class:`geo.model.Alert`.
 XML is read with defusedxml only and any DOCTYPE is refused (XXE and entity-expansion attacks).
 Nothing is ever fetched: an area given only by a URL keeps the URL in ``AlertArea.uri``, and an
 index whose entries only link to alerts is refused with a reason (publish each alert as a message).
+An EDXL-DE envelope may carry CAP as XML (``<xmlContent>``) or base64 in ``<nonXMLContent>``
+``<contentData>``; decoded bytes go through the same hardened parser and size limit as a payload.
 
 A document whose alerts cannot all be read is refused whole (the ingest worker dead-letters it with
 the reason); ``crisismap parse-cap`` shows the readable alerts and names the broken ones.
@@ -11,6 +13,8 @@ the reason); ``crisismap parse-cap`` shows the readable alerts and names the bro
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, tostring
 
@@ -41,6 +45,8 @@ CAP_NAMESPACES = (
 )
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _EDXL_PREFIX = "urn:oasis:names:tc:emergency:EDXL:DE"
+#: nonXMLContent MIME types read as XML (a missing type is read when the decoded bytes start with '<').
+_XML_MIME_WORDS = ("xml", "cap")
 _AREA_URL_NAMES = ("polygon url", "polygon uri", "area url", "area uri", "shape url", "polygonurl")
 
 
@@ -81,17 +87,21 @@ def parse_document(payload: bytes, *, source: str = "file", fmt: str = "cap") ->
         raise AdapterError(msg)
     root = load_xml(payload, "CAP payload")
     container = _container(root)
-    found = _find_alerts(root)
-    if not found and container in ("atom", "rss"):
-        found = _embedded_escaped_alerts(root)
-    if not found:
-        raise AdapterError(_why_no_alert(root, container))
-    alerts: list[ParsedAlert] = []
+    found: list[tuple[str, Element, bytes | None]] = [(ns, el, None) for ns, el in _find_alerts(root)]
     errors: list[str] = []
+    skipped: list[str] = []
+    if container == "edxl":
+        binary, errors, skipped = _edxl_binary_alerts(root)
+        found += binary
+    if not found and container in ("atom", "rss"):
+        found = [(ns, el, None) for ns, el in _embedded_escaped_alerts(root)]
+    if not found:
+        raise AdapterError((errors or skipped or [_why_no_alert(root, container)])[0])
+    alerts: list[ParsedAlert] = []
     single = len(found) == 1 and found[0][1] is root
-    for number, (ns, el) in enumerate(found, start=1):
+    for number, (ns, el, decoded) in enumerate(found, start=1):
         where = "CAP <alert>" if len(found) == 1 else f"CAP <alert> #{number}"
-        raw = bytes(payload) if single else tostring(el, encoding="utf-8", xml_declaration=False)
+        raw = bytes(payload) if single else decoded or tostring(el, encoding="utf-8", xml_declaration=False)
         try:
             alerts.append(_read_alert(el, ns, where, source=source, fmt=fmt, raw=raw))
         except AdapterError as exc:
@@ -122,6 +132,70 @@ def _find_alerts(root: Element) -> list[tuple[str, Element]]:
     if not found and split_tag(root.tag) == ("", "alert") and root.find("identifier") is not None:
         found.append(("", root))
     return found
+
+
+def _edxl_binary_alerts(root: Element) -> tuple[list[tuple[str, Element, bytes | None]], list[str], list[str]]:
+    """CAP carried base64-encoded in EDXL-DE ``<nonXMLContent><contentData>`` (DE 1.0 ``mimeType``,
+    DE 2.0 ``MIMEType``): ``(alerts, errors, skipped)``.
+
+    ``errors`` are contents that claim to be XML but cannot be read (bad base64, malformed or unsafe
+    XML): they refuse the envelope like a broken alert. ``skipped`` are contents that are simply not
+    CAP (a PDF, an image, other XML, a ``<uri>`` that is never fetched): their reason is given only
+    when the envelope holds no CAP at all. The decoded bytes of a content whose root is the
+    ``<alert>`` are kept as that alert's raw bytes.
+    """
+    found: list[tuple[str, Element, bytes | None]] = []
+    errors: list[str] = []
+    skipped: list[str] = []
+    contents = [el for el in root.iter() if split_tag(el.tag)[1] == "nonXMLContent"]
+    for number, content in enumerate(contents, start=1):
+        where = "EDXL-DE nonXMLContent" if len(contents) == 1 else f"EDXL-DE nonXMLContent #{number}"
+        fields = {split_tag(c.tag)[1].lower(): "".join(c.itertext()).strip() for c in content}
+        mime = fields.get("mimetype", "")
+        data = fields.get("contentdata", "")
+        if not data:
+            uri = fields.get("uri", "")
+            skipped.append(
+                f"{where} has no <contentData>"
+                + (f"; its <uri> {uri[:80]!r} is never fetched: send the CAP in the envelope" if uri else "")
+            )
+            continue
+        if mime and not any(word in mime.lower() for word in _XML_MIME_WORDS):
+            skipped.append(f"{where} has MIME type {mime[:60]!r}, not CAP XML (expected application/cap+xml or text/xml)")
+            continue
+        decoded = _decode_base64(data, where)
+        if isinstance(decoded, str):
+            errors.append(decoded)
+            continue
+        what = f"{where} ({mime or 'no MIME type'})"
+        head = decoded[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            errors.append(f"{what} decodes to bytes starting {head[:24]!r}, not XML")
+            continue
+        try:
+            check_size(decoded, what)
+            inner = load_xml(decoded, what)
+        except AdapterError as exc:
+            errors.append(str(exc))
+            continue
+        alerts = _find_alerts(inner)
+        if not alerts:
+            ns, local = split_tag(inner.tag)
+            skipped.append(f"{what} decodes to XML with root <{local[:60]}> ({ns[:80] or 'no namespace'}), not a CAP <alert>")
+            continue
+        found += [(ns, el, decoded if el is inner else None) for ns, el in alerts]
+    return found, errors, skipped
+
+
+def _decode_base64(data: str, where: str) -> bytes | str:
+    """The bytes of a base64 text (whitespace and line breaks allowed), or the reason it is not base64."""
+    compact = "".join(data.split())
+    try:
+        return base64.b64decode(compact.encode("ascii"), validate=True)
+    except UnicodeEncodeError:
+        return f"{where} <contentData> is not base64: it holds non-ASCII characters"
+    except (binascii.Error, ValueError) as exc:
+        return f"{where} <contentData> is not valid base64 ({str(exc)[:80]})"
 
 
 def _entries(root: Element) -> list[Element]:
@@ -156,7 +230,7 @@ def _why_no_alert(root: Element, container: str) -> str:
             "crisismap never fetches links: publish each linked CAP alert as its own message"
         )
     if container == "edxl":
-        return "EDXL-DE envelope holds no CAP <alert> in its contentObject (only XML content is read)"
+        return "EDXL-DE envelope holds no CAP <alert> in its contentObject (neither xmlContent nor nonXMLContent)"
     if local == "alert":
         return (
             f"XML root <alert> is in namespace {ns or 'none'!r}, not a CAP namespace "

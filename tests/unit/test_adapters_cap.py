@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 import defusedxml.ElementTree as DET
@@ -10,7 +11,7 @@ import pytest
 from streams.adapters import load_adapter
 from streams.adapters.cap import CAP_NAMESPACES, parse, parse_document
 from streams.errors import AdapterError
-from tests.unit._adapter_fixtures import CAP_DIR, cap_file, ctx
+from tests.unit._adapter_fixtures import CAP_DIR, cap_file, ctx, edxl_binary
 
 GOOD = [
     "canada.cap", "earthquake.cap", "thunderstorm.cap", "weather.cap", "no_optional_fields.cap", "invalid.cap",
@@ -142,6 +143,59 @@ def test_several_alerts_in_one_document_and_in_edxl() -> None:
     empty = b'<EDXLDistribution xmlns="urn:oasis:names:tc:emergency:EDXL:DE:1.0"><contentObject/></EDXLDistribution>'
     with pytest.raises(AdapterError, match="EDXL-DE envelope holds no CAP"):
         parse(empty, ctx())
+
+
+@pytest.mark.parametrize("name", ["IN-1787546092152029_29.xml", "canada.cap", "earthquake.cap"])
+@pytest.mark.parametrize(("mime", "version"), [("application/cap+xml", "1.0"), ("text/xml", "2.0"), ("", "1.0")])
+def test_real_alert_base64_in_edxl_reads_as_the_file_itself(name: str, mime: str, version: str) -> None:
+    payload = cap_file(name)
+    direct = parse(payload, ctx())
+    wrapped = parse(edxl_binary(payload, mime, version=version), ctx())
+    assert wrapped == direct  # same alert, info blocks, areas and raw bytes (the decoded file)
+    assert wrapped[0].raw == payload
+    doc = parse_document(edxl_binary(payload, mime, version=version))
+    assert doc.container == "edxl" and doc.errors == ()
+
+
+def test_edxl_with_xml_and_base64_cap_and_a_pdf_beside_them() -> None:
+    xml_object = f"<contentObject><xmlContent><embeddedXMLContent>{_alert('E1')}</embeddedXMLContent></xmlContent></contentObject>"
+    pdf = base64.b64encode(b"%PDF-1.4 map").decode()
+    pdf_object = f"<contentObject><nonXMLContent><mimeType>application/pdf</mimeType><contentData>{pdf}</contentData></nonXMLContent></contentObject>"
+    payload = edxl_binary(cap_file("thunderstorm.cap"), extra=xml_object + pdf_object)
+    assert [a.identifier for a in parse(payload, ctx())] == ["E1", "KSTO1055887203"]
+    with pytest.raises(AdapterError, match=r"nonXMLContent has MIME type 'application/pdf', not CAP XML"):
+        parse(edxl_binary(b"%PDF-1.4 map", "application/pdf"), ctx())
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, r"<contentData> is not valid base64"),
+        (b"hello, not xml", r"nonXMLContent \(application/cap\+xml\) decodes to bytes starting b'hello, not xml', not XML"),
+        (b"<html><body>Storm</body></html>", r"decodes to XML with root <html> \(no namespace\), not a CAP <alert>"),
+        (b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>x", r"is not well-formed XML"),
+    ],
+)
+def test_edxl_base64_that_is_not_cap_is_refused_with_a_reason(content: bytes | None, reason: str) -> None:
+    if content is None:
+        payload = edxl_binary(b"<alert/>").replace(b"<contentData>", b"<contentData>%%not base64%%")
+    else:
+        payload = edxl_binary(content)
+    with pytest.raises(AdapterError, match=reason):
+        parse(payload, ctx())
+
+
+def test_edxl_base64_content_goes_through_the_hardened_parser() -> None:
+    with pytest.raises(AdapterError, match="DOCTYPE"):
+        parse(edxl_binary(cap_file("xee.atom"), "text/xml"), ctx())
+    uri_only = edxl_binary(b"x").replace(b"<contentData>eA==\n</contentData>", b"<uri>https://example.org/cap.xml</uri>")
+    with pytest.raises(AdapterError, match=r"no <contentData>; its <uri> 'https://example.org/cap.xml' is never fetched"):
+        parse(uri_only, ctx())
+    # a broken base64 CAP beside a good one refuses the envelope, naming the broken content
+    good = f"<contentObject><xmlContent><embeddedXMLContent>{_alert('E1')}</embeddedXMLContent></xmlContent></contentObject>"
+    broken = edxl_binary(b"<alert", extra=good)
+    with pytest.raises(AdapterError, match=r"not well-formed XML.*1 of 2 alerts"):
+        parse(broken, ctx())
 
 
 def test_one_broken_alert_refuses_the_document_but_names_it() -> None:

@@ -11,13 +11,14 @@ from hypothesis import strategies as st
 from geo.model import Alert, Report
 from streams.adapters import ADAPTERS, load_adapter
 from streams.errors import AdapterError
-from tests.unit._adapter_fixtures import CAP_DIR, ctx
+from tests.unit._adapter_fixtures import CAP_DIR, ctx, edxl_binary
 
 FORMATS = sorted(ADAPTERS)
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 SEEDS: dict[str, list[bytes]] = {
-    "cap": [(CAP_DIR / n).read_bytes() for n in ("thunderstorm.cap", "earthquake.cap", "weather.atom", "IN-1788205224883023_23.xml")],
+    "cap": [(CAP_DIR / n).read_bytes() for n in ("thunderstorm.cap", "earthquake.cap", "weather.atom", "IN-1788205224883023_23.xml")]
+    + [edxl_binary((CAP_DIR / "thunderstorm.cap").read_bytes())],
     "geojson": [(CAP_DIR / "nws_alerts_active_zone.geojson").read_bytes()],
     "bulletin": ["lay centered near latitude 14.0°N and longitude 86.3°E, about 700 km nearly south of Paradip (Odisha). Maximum sustained wind speed 220-230 kmph".encode()],
     "traffic": [b"Traffic movement is closed on Ghazipur Border NH-24 (Both carriageway) till 6 pm",
@@ -100,3 +101,10 @@ def test_oversize_payload_is_refused_before_parsing(fmt: str) -> None:
 def test_traffic_times_at_the_ends_of_the_calendar(start: str) -> None:
     payload = json.dumps({"id": "t", "text": "closed till 11 pm", "start": start}).encode()
     _run("traffic", payload)
+
+
+@FUZZ
+@given(content=st.binary(max_size=400) | mutated([(CAP_DIR / "thunderstorm.cap").read_bytes()]),
+       mime=st.sampled_from(["application/cap+xml", "text/xml", "", "application/octet-stream"]))  # fmt: skip
+def test_random_and_mutated_cap_base64_in_edxl(content: bytes, mime: str) -> None:
+    _run("cap", edxl_binary(content, mime))

@@ -11,6 +11,7 @@ from geo.model import Alert, Report
 from streams.ingest import parse_records
 from streams.sinks import DLQ_OFFSET, DLQ_REASON, DeadLetter, DeadLetterSink, StoreSink
 from tests.conftest import DATA, make_alert, make_report
+from tests.unit._adapter_fixtures import edxl_binary
 
 
 @dataclass
@@ -63,6 +64,18 @@ def test_bad_messages_become_dead_letters_with_reasons(settings_factory):
     assert "unknown format 'carrier-pigeon'" in reasons[4]
     assert "not a feed topic" in reasons[5]
     assert {d.value for d in result.dead if d.offset == 3} == {b"y" * 5000}  # original bytes kept
+
+
+def test_cap_base64_in_edxl_is_stored_and_a_bad_envelope_is_a_dead_letter(settings_factory):
+    cap = (DATA / "cap" / "IN-1788205224883023_23.xml").read_bytes()
+    bad = edxl_binary(cap).replace(b"<contentData>", b"<contentData>***")
+    headers = [("format", b"cap"), ("source", b"sachet")]
+    result = parse_records([Rec("feeds.weather", edxl_binary(cap), headers, offset=1), Rec("feeds.weather", bad, headers, offset=2)], settings_factory())
+    (alert,) = result.items
+    assert isinstance(alert, Alert) and alert.identifier == "IN-1788205224883023_23" and alert.raw == cap
+    (letter,) = result.dead
+    assert letter.offset == 2 and letter.value == bad
+    assert letter.reason.startswith("cap: EDXL-DE nonXMLContent <contentData> is not valid base64")
 
 
 def test_a_crashing_adapter_is_a_dead_letter_not_a_stopped_feed(settings_factory, monkeypatch):

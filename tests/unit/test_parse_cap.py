@@ -7,7 +7,7 @@ import json
 import pytest
 
 from streams.cli import main
-from tests.unit._adapter_fixtures import CAP_DIR
+from tests.unit._adapter_fixtures import CAP_DIR, edxl_binary
 
 
 def run(capsys: pytest.CaptureFixture[str], *names: str) -> tuple[int, list[dict], str]:
@@ -94,3 +94,16 @@ def _rings(geometry: dict) -> list:
     if geometry["type"] == "Polygon":
         return [geometry["coordinates"][0]]
     return [poly[0] for poly in geometry["coordinates"]]
+
+
+def test_cap_base64_in_edxl_prints_like_the_file_and_a_bad_one_is_one_line(capsys, tmp_path) -> None:
+    cap = (CAP_DIR / "canada.cap").read_bytes()
+    (tmp_path / "envelope.xml").write_bytes(edxl_binary(cap, "text/xml"))
+    (tmp_path / "not-cap.xml").write_bytes(edxl_binary(b"<report>storm</report>", "text/xml"))
+    code, (direct,), _ = run(capsys, "canada.cap")
+    code, (wrapped,), err = run(capsys, str(tmp_path / "envelope.xml"))
+    assert code == 0 and err == ""
+    assert {**wrapped, "file": None} == {**direct, "file": None}
+    code, out, err = run(capsys, str(tmp_path / "not-cap.xml"))
+    assert code == 2 and out == [] and len(err.strip().splitlines()) == 1
+    assert "not-cap.xml: EDXL-DE nonXMLContent (text/xml) decodes to XML with root <report>" in err
