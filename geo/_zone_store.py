@@ -269,7 +269,7 @@ class _ZoneTables:
         """What the zones are built from: active incidents seen since then, not resolved or dismissed,
         with a centre; needs and districts decoded, no footprint (:meth:`footprints` reads those of
         the zones that are redrawn)."""
-        cols = "incident_id, lat, lon, radius_m, reports, reporters, people, needs, urgency, first_seen"
+        cols = "incident_id, lat, lon, radius_m, reports, reporters, people, needs, urgency, first_seen, status, category"
         df = self._object_frame(
             f"SELECT {cols} FROM incidents WHERE state = 'active' AND last_seen >= ? AND lat IS NOT NULL "
             "AND status NOT IN ('resolved', 'dismissed') ORDER BY last_seen DESC",

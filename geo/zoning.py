@@ -81,6 +81,9 @@ class ZoningParams:
     redraw_h: float = 3.0
     """Reports zones are redrawn from scratch (split where incidents aged out, outlines shrunk) when
     this many hours (scenario clock) have passed since the last redraw; in between they only grow."""
+    zone_min_reporters: int = 2
+    """Independent reporters that make an incident corroborated enough to draw a zone (see
+    :func:`zone_worthy`: one chatty post is not an affected area)."""
 
 
 class TrackFix(Protocol):
@@ -282,6 +285,31 @@ def _aggregate(inc: pd.DataFrame, counts: pd.DataFrame) -> _Agg:
     return _aggregates(inc, np.zeros(len(inc), np.int64), 1, counts)[0]
 
 
+#: Categories that describe harm or need at a place (not advice, sympathy, donations or chatter).
+ACTIONABLE = frozenset({"requests_or_urgent_needs", "injured_or_dead_people", "missing_or_found_people",
+                        "displaced_people_and_evacuations", "infrastructure_and_utility_damage"})
+
+
+def zone_worthy(incidents: pd.DataFrame, min_reporters: int = 2) -> np.ndarray:
+    """Which incidents draw reports zones.
+
+    An incident that describes harm or states a need (:data:`ACTIONABLE` category, or any need) and
+    was reported by ``min_reporters`` independent people; a single report that states a need with a
+    number of people or with high urgency in an actionable category; any incident an operator
+    acknowledged or assigned. The rest (one person's chatter, advice, sympathy, donation appeals)
+    stay incidents on the map and in triage but do not make an affected zone."""
+    if not len(incidents):
+        return np.zeros(0, bool)
+    n = len(incidents)
+    reporters = pd.to_numeric(incidents["reporters"], errors="coerce").fillna(0).to_numpy() >= min_reporters
+    people = pd.to_numeric(incidents["people"], errors="coerce").fillna(0).to_numpy() > 0
+    needs = np.fromiter((bool(x) for x in incidents["needs"]), bool, n)
+    actionable = incidents["category"].isin(ACTIONABLE).to_numpy() if "category" in incidents else np.ones(n, bool)
+    urgent = incidents["urgency"].eq("high").to_numpy()
+    taken = incidents["status"].isin(("acknowledged", "assigned")).to_numpy() if "status" in incidents else np.zeros(n, bool)
+    return ((actionable | needs) & reporters) | (needs & ((urgent & actionable) | people)) | taken
+
+
 def _report_components(inc: pd.DataFrame, gap_m: float) -> np.ndarray:
     """Zone label per incident: incidents whose circles (radius + gap) touch are in one zone."""
     lat, lon = inc["lat"].to_numpy(float), inc["lon"].to_numpy(float)
@@ -344,6 +372,7 @@ def build_zones(
     params = params or ZoningParams()
     now_h = float(hours(pd.Series([now]))[0])
     active = store.zoning_incidents(now - timedelta(hours=params.active_h))
+    active = active[zone_worthy(active, params.zone_min_reporters)].reset_index(drop=True)
     w = params.trend_window_h
     counts = store.member_counts(now_h - 2 * w, now_h - w).set_index("incident_id")
     previous = store.zones_frame()
