@@ -1,25 +1,29 @@
 """Traffic adapter: police alerts as plain text, or JSON ``{"id","text","road","status","start","end"}``.
 
-Reads ``extra = {"status", "roads", "carriageway", "until"}``:
+Reads ``extra = {"status", "roads", "carriageway", "start", "end", "until_further_notice"}``:
 
 - ``status``: ``closed`` | ``diverted`` | ``slow`` | ``waterlogged`` | ``reopened`` (``None`` when the
   text says none of them). When several are said, the one that matters most to a driver wins:
   reopened > closed > diverted > waterlogged > slow ("diverted as the road is closed" is closed).
 - ``roads``: highway numbers ("NH-24") and named roads ("Ghazipur Border", "Outer Ring Road").
 - ``carriageway``: ``both`` | ``one`` | ``None``.
-- ``until``: an ISO-8601 time, ``"further notice"`` or ``None``. A clock time in the text ("till 6 pm")
-  is read as India Standard Time on the day of the message (its event time, else when it arrived),
-  the next day if that time has already passed.
+- ``start``, ``end``, ``until_further_notice``: when the closure starts (stated, else the message's
+  time: its JSON ``start`` or event time, else when it arrived) and ends (ISO-8601, or ``None`` when
+  no end is stated or readable), and whether it holds "until further notice/orders". Read from the
+  words ("till 22 May", "until 6 pm", "up to 25/05/2020", "for the next 48 hours", "from 10 pm tonight
+  to 6 am tomorrow") relative to the message's time, as :mod:`streams.adapters._closure` documents;
+  a JSON ``end`` is an ISO-8601 time, "further notice", or words such as "6 pm tomorrow".
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from geo.model import Report
 from streams.adapters import AdapterContext
+from streams.adapters._closure import closure_times
 from streams.adapters._payload import check_size, decode_utf8, load_json, parse_time, payload_id, text_field
 from streams.adapters._report import event_time, make_report
 from streams.errors import AdapterError
@@ -49,11 +53,6 @@ _BOTH_RE = re.compile(r"\bboth\s+(?:the\s+)?(?:carriage\s?ways?|sides|directions
 _ONE_RE = re.compile(
     r"\b(?:one|single|either|1)\s+(?:carriage\s?way|side|direction|lane)s?\b|\bcarriage\s?ways?\b", re.I
 )
-_FURTHER_RE = re.compile(r"\b(?:until|till|upto|up to)\s+further\s+(?:notice|orders?)\b", re.I)
-_UNTIL_TIME_RE = re.compile(
-    r"\b(?:until|till|upto|up to)\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|hrs|hours|h)?\b", re.I
-)
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 
 def parse(payload: bytes, ctx: AdapterContext) -> tuple[Report, ...]:
@@ -93,19 +92,29 @@ def _structured(data: dict[str, Any], ctx: AdapterContext) -> Report:
         extra["status"] = status
     end = data.get("end")
     if end not in (None, ""):
-        if isinstance(end, str) and _FURTHER_RE.search(f"until {end}"):
-            extra["until"] = "further notice"
-        else:
-            extra["until"] = parse_time(end, f"{where} end").isoformat()
+        extra |= _stated_end(end, reference, f"{where} end")
     if not text:
         text = " ".join(x for x in (road, status_word) if x)
     return make_report(ctx, source_id=alert_id, fmt="traffic", text=text, when=when, extra=extra)
 
 
+def _stated_end(end: Any, reference: datetime, what: str) -> dict[str, Any]:
+    """A JSON ``end``: an ISO-8601 time, "further notice/orders", or words read like the text's."""
+    try:
+        return {"end": parse_time(end, what).isoformat(), "until_further_notice": False}
+    except AdapterError:
+        if not isinstance(end, str):
+            raise
+        said = closure_times(f"until {end[:200]}", reference)
+        if said["end"] is None and not said["until_further_notice"]:
+            raise
+        return {"end": said["end"], "until_further_notice": said["until_further_notice"]}
+
+
 def read_traffic(text: str, reference: datetime) -> dict[str, Any]:
-    """Status, roads, carriageway and until-when stated in a traffic alert's text."""
+    """Status, roads, carriageway, and when the closure starts and ends, as a traffic alert's text says."""
     carriageway = "both" if _BOTH_RE.search(text) else "one" if _ONE_RE.search(text) else None
-    return {"status": _status(text), "roads": _roads(text), "carriageway": carriageway, "until": _until(text, reference)}
+    return {"status": _status(text), "roads": _roads(text), "carriageway": carriageway, **closure_times(text, reference)}
 
 
 def _status(text: str) -> str | None:
@@ -139,27 +148,3 @@ def _roads(text: str) -> list[str]:
         if f"{prefix}-{number}" not in out:
             out.append(f"{prefix}-{number}")
     return out
-
-
-def _until(text: str, reference: datetime) -> str | None:
-    if _FURTHER_RE.search(text):
-        return "further notice"
-    match = _UNTIL_TIME_RE.search(text)
-    if match is None:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    suffix = (match.group(3) or "").lower().replace(".", "")
-    if suffix == "pm" and hour < 12:
-        hour += 12
-    elif suffix == "am" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59 or (not suffix and match.group(2) is None):
-        return None  # "till 30" or a bare number is not a time of day
-    try:
-        local = (reference if reference.tzinfo else reference.replace(tzinfo=IST)).astimezone(IST)
-        until = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        if until < local:
-            until += timedelta(days=1)
-    except OverflowError:  # a message dated at the end of the calendar (year 9999)
-        return None
-    return until.isoformat()

@@ -61,7 +61,7 @@ REF = datetime(2020, 5, 20, 8, 0, tzinfo=UTC)  # 13:30 IST
 
 
 @pytest.mark.parametrize(
-    ("text", "status", "roads", "carriageway", "until"),
+    ("text", "status", "roads", "carriageway", "end"),
     [
         ("Traffic movement is closed on Ghazipur Border NH-24 (Both carriageway)", "closed", ["Ghazipur Border NH-24", "NH-24"], "both", None),
         ("Kolkata Traffic Police, 20.05.2020 12:29 hrs: Lake Town is closed for all vehicles till further notice.", "closed", ["Lake Town"], None, "further notice"),
@@ -74,8 +74,12 @@ REF = datetime(2020, 5, 20, 8, 0, tzinfo=UTC)  # 13:30 IST
         ("Heavy rain tonight, please stay safe", None, [], None, None),
     ],
 )  # fmt: skip
-def test_traffic_text(text: str, status, roads, carriageway, until) -> None:
-    assert read_traffic(text, REF) == {"status": status, "roads": roads, "carriageway": carriageway, "until": until}
+def test_traffic_text(text: str, status, roads, carriageway, end) -> None:
+    further = end == "further notice"
+    assert read_traffic(text, REF) == {
+        "status": status, "roads": roads, "carriageway": carriageway,
+        "start": REF.isoformat(), "end": None if further else end, "until_further_notice": further,
+    }  # fmt: skip
 
 
 def test_traffic_json_and_its_errors() -> None:
@@ -84,7 +88,13 @@ def test_traffic_json_and_its_errors() -> None:
     (report,) = load_adapter("traffic")(json.dumps(msg).encode(), ctx(feed="traffic", source="kolkata-tp"))
     assert report.source_id == "kp-1" and report.feed == "traffic"
     assert report.event_time == datetime.fromisoformat(msg["start"])
-    assert report.extra == {"status": "closed", "roads": ["AJC Bose Road"], "carriageway": None, "until": msg["end"]}
+    assert report.extra == {
+        "status": "closed", "roads": ["AJC Bose Road"], "carriageway": None,
+        "start": msg["start"], "end": msg["end"], "until_further_notice": False,
+    }  # fmt: skip
+    for end, said in [("until further orders", (None, True)), ("6 pm tomorrow", ("2020-05-21T18:00:00+05:30", False))]:
+        (report,) = load_adapter("traffic")(json.dumps({**msg, "end": end}).encode(), ctx(feed="traffic"))
+        assert (report.extra["end"], report.extra["until_further_notice"]) == said
     with pytest.raises(AdapterError, match="status 'teleported'; expected one of"):
         load_adapter("traffic")(json.dumps({**msg, "status": "teleported"}).encode(), ctx())
     with pytest.raises(AdapterError, match="end 'later' is not an ISO-8601"):
