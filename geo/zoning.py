@@ -311,16 +311,30 @@ def zone_worthy(incidents: pd.DataFrame, min_reporters: int = 2) -> np.ndarray:
 
 
 def _report_components(inc: pd.DataFrame, gap_m: float) -> np.ndarray:
-    """Zone label per incident: incidents whose circles (radius + gap) touch are in one zone."""
+    """Zone label per incident: incidents whose circles (radius + gap) touch are in one zone.
+
+    Two passes: pairs closer than twice the smallest circle touch whatever their radii (no distance
+    check); only when that leaves several components are the longer pairs between different
+    components looked up, each from the side of its larger circle (d <= r_i + r_j <= 2 max(r_i, r_j))."""
     lat, lon = inc["lat"].to_numpy(float), inc["lon"].to_numpy(float)
     r = np.nan_to_num(inc["radius_m"].to_numpy(float), nan=0.0) + gap_m
-    if len(inc) < 2:
-        return np.zeros(len(inc), np.int64)
-    tree = cKDTree(unit_xyz(lat, lon))
-    pairs = tree.query_pairs(float(chord_m(2 * float(r.max()))) * (1 + 1e-9), output_type="ndarray")
-    i, j = pairs[:, 0], pairs[:, 1]
+    n = len(inc)
+    if n < 2:
+        return np.zeros(n, np.int64)
+    xyz = unit_xyz(lat, lon)
+    tree = cKDTree(xyz)
+    sure = tree.query_pairs(float(chord_m(2 * float(r.min()))) * (1 - 1e-9), output_type="ndarray")
+    labels = components(n, sure[:, 0], sure[:, 1])
+    if labels.max() == 0:
+        return labels
+    near = tree.query_ball_point(xyz, chord_m(2 * r) * (1 + 1e-9) + 1e-6)
+    lens = np.fromiter(map(len, near), np.int64, n)
+    i = np.repeat(np.arange(n), lens)
+    j = np.fromiter(itertools.chain.from_iterable(near), np.int64, int(lens.sum()))
+    ok = (labels[i] != labels[j]) & ((r[i] > r[j]) | ((r[i] == r[j]) & (i < j)))
+    i, j = i[ok], j[ok]
     ok = haversine_m(lat[i], lon[i], lat[j], lon[j]) <= r[i] + r[j]
-    return components(len(inc), i[ok], j[ok])
+    return components(n, i[ok], j[ok], labels)
 
 
 def _touching(lat: np.ndarray, lon: np.ndarray, r: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -248,6 +248,27 @@ def test_touching_circles_match_a_brute_force_search():
     assert got == want and len(want) > 100
 
 
+@pytest.mark.parametrize("spread", [0.05, 0.6])  # dense (one pass joins all) and sparse (long links matter)
+def test_zone_components_match_a_brute_force_search(spread):
+    import numpy as np
+    import pandas as pd
+    from scipy.sparse.csgraph import connected_components
+
+    from geo.clustering import haversine_m
+
+    rng = np.random.default_rng(7)
+    n = 500
+    lat, lon = rng.uniform(22.0, 22.0 + spread, n), rng.uniform(88.0, 88.0 + spread, n)
+    radius = np.where(rng.random(n) < 0.9, rng.uniform(0, 400, n), rng.uniform(3000, 9000, n))
+    inc = pd.DataFrame({"lat": lat, "lon": lon, "radius_m": radius})
+    got = zoning._report_components(inc, 1000.0)
+    r = radius + 1000.0
+    d = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    want = connected_components(d <= r[:, None] + r[None, :], directed=False)[1]
+    assert got.tolist() == want.tolist()  # same partition, same numbering
+    assert spread < 0.1 or len(set(want.tolist())) > 5
+
+
 def test_rumours_and_bulletins_are_counted_but_never_make_an_incident(store_factory):
     import dataclasses
 
