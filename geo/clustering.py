@@ -54,6 +54,11 @@ class ClusterParams:
     same point, so the full bound chains neighbouring villages: 0.1 scored best on the scenario."""
     point_radius_m: float = 2000.0
     """Reports this certain or better are clustered as points."""
+    precise_radius_m: float = 100.0
+    """Reports this certain (GPS, explicit coordinates) are precise: see ``precise_weight``."""
+    precise_weight: float = 0.25
+    """Extra share of the other report's radius a precise report may be from it and still link:
+    the GPS post of a villager lies somewhere inside the village a neighbour's post names."""
     coarse_radius_m: float = 10_000.0
     """Reports less certain than this are counted per district, never clustered."""
 
@@ -133,6 +138,14 @@ def _pairs(
     return i[keep], j[keep]
 
 
+def _reach(ri: np.ndarray, rj: np.ndarray, params: ClusterParams) -> np.ndarray:
+    """Linking distance of two point reports: ``eps_m`` plus a share of their radii; a precise
+    report (GPS, coordinates) reaches further into a village-level circle, where its people are."""
+    lo, hi = np.minimum(ri, rj), np.maximum(ri, rj)
+    extra = np.where(lo <= params.precise_radius_m, params.precise_weight * hi, 0.0)
+    return params.eps_m + params.uncertainty_weight * (ri + rj) + extra
+
+
 def link_pairs(
     lat: np.ndarray,
     lon: np.ndarray,
@@ -149,10 +162,10 @@ def link_pairs(
     r = np.nan_to_num(np.asarray(radius_m, float), nan=0.0)
     if len(lat) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    reach = params.eps_m + params.uncertainty_weight * 2 * float(r.max())
+    reach = params.eps_m + (2 * params.uncertainty_weight + params.precise_weight) * float(r.max())
     i, j = _pairs(lat, lon, t_h, reach, params.window_h, query)
     d = haversine_m(lat[i], lon[i], lat[j], lon[j])
-    ok = (d <= params.eps_m + params.uncertainty_weight * (r[i] + r[j])) & (np.abs(t_h[i] - t_h[j]) <= params.window_h)
+    ok = (d <= _reach(r[i], r[j], params)) & (np.abs(t_h[i] - t_h[j]) <= params.window_h)
     if kind is not None:
         k = np.asarray(kind)
         ok &= k[i] == k[j]

@@ -413,7 +413,8 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
     cand = new[linking]
     if len(cand):
         r = cand["radius_m"].fillna(0.0).to_numpy(float)
-        point_reach = params.eps_m + params.uncertainty_weight * (r + params.point_radius_m)
+        point_reach = params.eps_m + params.uncertainty_weight * (r + params.point_radius_m) \
+            + params.precise_weight * params.point_radius_m  # the most any partner's radius adds (clustering._reach)
         reach = np.where(cand["tier"].to_numpy() == "area", params.eps_m + r, point_reach)
         near = store.members_near(_boxes(cand, reach, params.window_h))
         near = near[near["incident_id"].notna() & (near["dup"].fillna(0).astype(int) == 0)

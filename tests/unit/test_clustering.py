@@ -105,3 +105,17 @@ def test_a_missing_person_never_links_to_another_need():
     labels = friends_of_friends(lat, lon, t, np.zeros(4), P, kinds)
     assert labels[1] == labels[2] and labels[0] == labels[3] and labels[0] != labels[1]
     assert len(set(friends_of_friends(lat, lon, t, np.zeros(4), P))) == 1  # without kinds: one chain
+
+
+def test_a_gps_report_reaches_into_the_village_circle_but_two_village_points_do_not():
+    params = ClusterParams()  # eps 400 m, a tenth of the radii, a quarter of a village's radius for GPS
+    north = 900.0 / 111_195.0  # 900 m north, in degrees of latitude
+    lat, lon, t = np.array([22.0, 22.0 + north]), np.array([88.0, 88.0]), np.zeros(2)
+    gps_and_village = link_pairs(lat, lon, t, np.array([10.0, 2000.0]), params)
+    two_villages = link_pairs(lat, lon, t, np.array([2000.0, 2000.0]), params)
+    two_gps = link_pairs(lat, lon, t, np.array([10.0, 50.0]), params)
+    assert len(gps_and_village[0]) == 1  # 900 m <= 400 + 0.1 x 2010 + 0.25 x 2000
+    assert len(two_villages[0]) == 0  # 900 m > 400 + 0.1 x 4000: neighbouring villages stay apart
+    assert len(two_gps[0]) == 0
+    far = np.array([22.0, 22.0 + 1200.0 / 111_195.0])
+    assert len(link_pairs(far, lon, t, np.array([10.0, 2000.0]), params)[0]) == 0  # beyond 1,101 m
