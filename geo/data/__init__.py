@@ -1,0 +1,1 @@
+"""Data files that ship with :mod:`geo` (the national-highway table of :mod:`geo.roads`)."""
