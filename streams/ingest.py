@@ -132,6 +132,11 @@ class Enricher:
     Flags on distress posts, in ``Report.extra``: ``duplicate_of`` (a retweet, forward or
     near-duplicate of an earlier report), ``fact_check`` (repeats a claim of the fact-check feed)
     and ``official`` (sent by one of ``settings.official_accounts``).
+
+    Traffic reports are also located on their roads (:mod:`geo.roads`): highway segments and named
+    landmarks join ``locations``, the report is pinned on the most precise of them, and the
+    segments' GeoJSON goes to ``extra["road_geometry"]`` (a LineString, or a MultiLineString for
+    several roads) with ``extra["road_segments"]`` describing each.
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -140,7 +145,10 @@ class Enricher:
         from geo.geocoding import Geocoder
 
         settings = settings or Settings.load()
+        from geo.roads import RoadLocator
+
         self._geocoder = Geocoder.load()
+        self._roads = RoadLocator.load(self._geocoder.gaz)
         self._classifier = Classifier.load()
         self._factchecks = FactChecks.load(settings.factcheck_path)
         self._official = frozenset(a.lower().lstrip("@") for a in settings.official_accounts)
@@ -162,10 +170,13 @@ class Enricher:
         labels = dict(zip(distress, self._classifier.classify_batch([texts[k] for k in distress]), strict=True))
         checks = dict(zip(distress, self._factchecks.match([texts[k] for k in distress]), strict=True))
         gps = self._gps_locations(reports)
+        roads = self._road_matches(reports, found)
         enriched = []
         for k, report in enumerate(reports):
             locations = tuple(found[k])
-            changes: dict[str, Any] = {"locations": locations, "location": gps.get(k) or best_location(locations)}
+            on_roads = tuple(m.location for m in roads.get(k, ()))
+            pin = gps.get(k) or best_location(on_roads) or best_location(locations)
+            changes: dict[str, Any] = {"locations": locations + on_roads, "location": pin}
             if (label := labels.get(k)) is not None:
                 changes |= {
                     "category": label.category,
@@ -179,11 +190,30 @@ class Enricher:
                 extra["fact_check"] = check.flag()
             if report.feed == "distress":
                 extra["official"] = (report.author or "").lower().lstrip("@") in self._official
+            if roads.get(k):
+                extra |= _road_extra(roads[k])
             enriched.append(dataclasses.replace(report, extra=extra, **changes))
         out = list(items)
         for i, report in zip(at, link_duplicates(enriched, known), strict=True):
             out[i] = report
         return out
+
+    def _road_matches(self, reports: Sequence[Report], found: Sequence[Sequence[Location]]) -> dict[int, tuple[Any, ...]]:
+        """Roads and landmarks of each traffic report, road segments placed in their district and state."""
+        from geo.boundaries import reverse_many
+
+        at = [k for k, r in enumerate(reports) if r.feed == "traffic"]
+        names = [[n for n in reports[k].extra.get("roads") or () if isinstance(n, str)] for k in at]
+        matched = self._roads.locate_batch([reports[k].text for k in at], [found[k] for k in at], names)
+        segments = [(k, i, m) for k, ms in zip(at, matched, strict=True) for i, m in enumerate(ms) if m.geometry]
+        admin = reverse_many([m.location.lat for *_, m in segments], [m.location.lon for *_, m in segments])
+        out = {k: list(ms) for k, ms in zip(at, matched, strict=True) if ms}
+        for (k, i, m), (state, district, state_lgd, district_lgd) in zip(segments, admin, strict=True):
+            loc = dataclasses.replace(
+                m.location, state=state, district=district, state_lgd=state_lgd, district_lgd=district_lgd
+            )
+            out[k][i] = dataclasses.replace(m, location=loc)
+        return {k: tuple(ms) for k, ms in out.items()}
 
     @staticmethod
     def _gps_locations(reports: Sequence[Report]) -> dict[int, Location]:
@@ -205,6 +235,17 @@ class Enricher:
                 district_lgd=district_lgd,
             )  # fmt: skip
         return out
+
+
+def _road_extra(matches: Sequence[Any]) -> dict[str, Any]:
+    """``road_segments`` (each road or landmark found) and ``road_geometry`` (GeoJSON of the segments)."""
+    lines = [m.geometry["coordinates"] for m in matches if m.geometry]
+    extra: dict[str, Any] = {"road_segments": [m.to_json() for m in matches]}
+    if len(lines) == 1:
+        extra["road_geometry"] = {"type": "LineString", "coordinates": lines[0]}
+    elif lines:
+        extra["road_geometry"] = {"type": "MultiLineString", "coordinates": lines}
+    return extra
 
 
 class IngestWorker:

@@ -160,3 +160,29 @@ def test_a_senders_gps_wins_and_is_placed_in_its_district(settings_factory):
     assert gps.state == "West Bengal" and gps.district == "South 24 Parganas"
     assert out[1].location is None or out[1].location.method != "gps"  # the storm's position is no place
     assert out[2].location is None or out[2].location.method != "gps"  # a fix off the globe is no fix
+
+
+def test_traffic_reports_are_pinned_on_their_roads_with_the_segment_to_draw(settings_factory):
+    from streams.ingest import Enricher
+
+    texts = [
+        "NH-16 closed between Balasore and Bhadrak due to tree fall",
+        "Traffic diverted at Ultadanga flyover due to waterlogging",
+        "NH-16 and NH-49 closed at Kharagpur till 6 pm",
+        "Heavy rain tonight, please stay safe",
+    ]
+    records = [Rec("feeds.traffic", t.encode(), [("format", b"traffic")], offset=i) for i, t in enumerate(texts)]
+    settings = settings_factory()
+    segment, landmark, two, none = Enricher(settings).enrich(parse_records(records, settings).items)
+    pin = segment.location
+    assert (pin.kind, pin.method, pin.state) == ("road", "road_table", "Odisha") and pin.district is not None
+    assert pin in segment.locations and any(loc.method == "gazetteer" for loc in segment.locations)
+    geometry = segment.extra["road_geometry"]
+    assert geometry["type"] == "LineString" and len(geometry["coordinates"]) >= 2
+    assert segment.extra["road_segments"][0]["from"] == "Balasore" and segment.extra["road_segments"][0]["to"] == "Bhadrak"
+    assert (landmark.location.kind, landmark.location.name, landmark.location.state) == ("landmark", "Ultadanga flyover", "West Bengal")
+    assert "road_geometry" not in landmark.extra  # a landmark is a point with a radius: nothing to draw
+    assert two.extra["road_geometry"]["type"] == "MultiLineString"
+    assert [s["road"] for s in two.extra["road_segments"]] == ["NH-16", "NH-49"]
+    assert "road_segments" not in none.extra
+    json.dumps(segment.extra)  # stored as JSON
