@@ -11,8 +11,8 @@
 
 Everything is read relative to the message's sent time: a date without a year takes the year of the
 message; a clock time without a zone is the sender's local time, which is the offset of the sent time
-when it has one other than UTC and otherwise Asia/Kolkata (the project's police feeds are Indian); a
-zone in the text (IST, UTC, GMT) wins. A date alone ends at the end of that day (the midnight after it)
+when it has one other than UTC and otherwise the ``zone`` given, Asia/Kolkata by default (the
+project's police feeds are Indian); a zone in the text (IST, UTC, GMT) wins. A date alone ends at the end of that day (the midnight after it)
 and starts at its beginning; "tomorrow morning" ends at noon, "this evening" at 21:00, "tonight" at
 midnight (as a start: 06:00, 18:00, 20:00). A clock time alone is on the message's day, the next day when that time
 has already passed (for an end) or is not after the stated start. A date earlier than the start moves
@@ -100,19 +100,22 @@ _DURATION_RE = re.compile(
 )
 
 
-def closure_times(text: str, sent: datetime) -> dict[str, Any]:
-    """``{"start", "end", "until_further_notice"}`` stated in ``text``, relative to ``sent`` (see the module)."""
+def closure_times(text: str, sent: datetime, zone: tzinfo | None = None) -> dict[str, Any]:
+    """``{"start", "end", "until_further_notice"}`` stated in ``text``, relative to ``sent`` (see the module).
+
+    ``zone``: the sender's zone when the sent time is UTC or naive (default Asia/Kolkata).
+    """
     try:
-        return _closure_times(text, sent)
+        return _closure_times(text, sent, zone or KOLKATA)
     except (OverflowError, ValueError):  # a message dated at the ends of the calendar (year 1 or 9999)
         return {"start": _iso(sent), "end": None, "until_further_notice": bool(_FURTHER_RE.search(text))}
 
 
-def local_zone(sent: datetime) -> tzinfo:
-    """The sender's zone: the sent time's own offset unless it is UTC or naive, else Asia/Kolkata."""
+def local_zone(sent: datetime, default: tzinfo = KOLKATA) -> tzinfo:
+    """The sender's zone: the sent time's own offset unless it is UTC or naive, else ``default``."""
     offset = sent.utcoffset() if sent.tzinfo is not None else None
     if offset is None or offset == timedelta(0):
-        return KOLKATA
+        return default
     return sent.tzinfo  # type: ignore[return-value]
 
 
@@ -120,12 +123,13 @@ def _iso(value: datetime) -> str:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-def _closure_times(text: str, sent: datetime) -> dict[str, Any]:
+def _closure_times(text: str, sent: datetime, default_zone: tzinfo) -> dict[str, Any]:
     sent = sent if sent.tzinfo else sent.replace(tzinfo=UTC)
+    zone = local_zone(sent, default_zone)
     further = bool(_FURTHER_RE.search(text))
-    start, end = _stated_range(text, sent)
+    start, end = _stated_range(text, sent, zone)
     if end is None and not further:
-        end = _stated_end(text, sent, start)
+        end = _stated_end(text, sent, start, zone)
     if end is None and not further:
         end = _duration_end(text, start or sent)
     if end is not None and end <= (start or sent) - timedelta(minutes=1) and start is None:
@@ -139,29 +143,29 @@ def _closure_times(text: str, sent: datetime) -> dict[str, Any]:
     }
 
 
-def _stated_range(text: str, sent: datetime) -> tuple[datetime | None, datetime | None]:
+def _stated_range(text: str, sent: datetime, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
     """A stated start ("from 10 pm tonight"), and the end that follows it ("to 6 am tomorrow")."""
     for match in _START_RE.finditer(text):
         parts, stop = _read_when(text, match.end())
         if not parts:
             continue
-        start = _resolve(parts, sent, anchor=None, is_end=False)
+        start = _resolve(parts, sent, zone, anchor=None, is_end=False)
         if start is None:
             continue
         link = _RANGE_END_RE.match(text, stop)
         if link is None:
             return start, None
         end_parts, _ = _read_when(text, link.end())
-        end = _resolve(end_parts, sent, anchor=start, is_end=True) if end_parts else None
+        end = _resolve(end_parts, sent, zone, anchor=start, is_end=True) if end_parts else None
         return start, end
     return None, None
 
 
-def _stated_end(text: str, sent: datetime, start: datetime | None) -> datetime | None:
+def _stated_end(text: str, sent: datetime, start: datetime | None, zone: tzinfo) -> datetime | None:
     for match in _END_RE.finditer(text):
         parts, _ = _read_when(text, match.end())
         if parts:
-            end = _resolve(parts, sent, anchor=start, is_end=True)
+            end = _resolve(parts, sent, zone, anchor=start, is_end=True)
             if end is not None:
                 return end
     return None
@@ -285,11 +289,13 @@ def _clock(hour: int, minute: int) -> time | None:
     return time(hour, minute) if 0 <= hour <= 23 and 0 <= minute <= 59 else None
 
 
-def _resolve(parts: dict[str, Any], sent: datetime, *, anchor: datetime | None, is_end: bool) -> datetime | None:
+def _resolve(
+    parts: dict[str, Any], sent: datetime, local_tz: tzinfo, *, anchor: datetime | None, is_end: bool
+) -> datetime | None:
     """The instant ``parts`` names, relative to the message (``sent``) and a stated start (``anchor``)."""
     if "date" not in parts and "day" not in parts and "time" not in parts:
         return None  # a zone alone is no time
-    zone = parts.get("zone") or local_zone(sent)
+    zone = parts.get("zone") or local_tz
     local = sent.astimezone(zone)
     clock: time | None = parts.get("time")
     part = parts.get("part")

@@ -92,6 +92,8 @@ def test_the_zone_comes_from_the_sent_time_unless_it_is_utc() -> None:
     assert closure_times("Closed till 6 pm", late)["end"] == f"2020-05-21T18:00:00{IST}"
     naive = datetime(2020, 5, 20, 8, 0)  # taken as UTC: 13:30 in Kolkata
     assert closure_times("Closed till 1 pm", naive)["end"] == f"2020-05-21T13:00:00{IST}"
+    dhaka = timezone(timedelta(hours=6))  # another feed's zone, for a sent time in UTC
+    assert closure_times("Closed till 6 pm", SENT, dhaka)["end"] == "2020-05-20T18:00:00+06:00"
 
 
 def test_traffic_adapter_carries_start_end_and_further_notice() -> None:
