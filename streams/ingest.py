@@ -134,7 +134,8 @@ class Enricher:
     and ``official`` (sent by one of ``settings.official_accounts``).
 
     Traffic reports are also located on their roads (:mod:`geo.roads`): highway segments and named
-    landmarks join ``locations``, the report is pinned on the most precise of them, and the
+    landmarks join ``locations``, the report is pinned on the most precise of them (a whole road,
+    named with no place on it, only when the text names no other place), and the
     segments' GeoJSON goes to ``extra["road_geometry"]`` (a LineString, or a MultiLineString for
     several roads) with ``extra["road_segments"]`` describing each.
     """
@@ -175,7 +176,8 @@ class Enricher:
         for k, report in enumerate(reports):
             locations = tuple(found[k])
             on_roads = tuple(m.location for m in roads.get(k, ()))
-            pin = gps.get(k) or best_location(on_roads) or best_location(locations)
+            confident_roads = [loc for loc in on_roads if loc.confidence >= 0.5]  # not a whole road
+            pin = gps.get(k) or best_location(confident_roads) or best_location(locations) or best_location(on_roads)
             changes: dict[str, Any] = {"locations": locations + on_roads, "location": pin}
             if (label := labels.get(k)) is not None:
                 changes |= {

@@ -170,10 +170,11 @@ def test_traffic_reports_are_pinned_on_their_roads_with_the_segment_to_draw(sett
         "Traffic diverted at Ultadanga flyover due to waterlogging",
         "NH-16 and NH-49 closed at Kharagpur till 6 pm",
         "Heavy rain tonight, please stay safe",
+        "Traffic on NH 12 is slow; boats needed in Hingalganj",
     ]
     records = [Rec("feeds.traffic", t.encode(), [("format", b"traffic")], offset=i) for i, t in enumerate(texts)]
     settings = settings_factory()
-    segment, landmark, two, none = Enricher(settings).enrich(parse_records(records, settings).items)
+    segment, landmark, two, none, far = Enricher(settings).enrich(parse_records(records, settings).items)
     pin = segment.location
     assert (pin.kind, pin.method, pin.state) == ("road", "road_table", "Odisha") and pin.district is not None
     assert pin in segment.locations and any(loc.method == "gazetteer" for loc in segment.locations)
@@ -185,4 +186,6 @@ def test_traffic_reports_are_pinned_on_their_roads_with_the_segment_to_draw(sett
     assert two.extra["road_geometry"]["type"] == "MultiLineString"
     assert [s["road"] for s in two.extra["road_segments"]] == ["NH-16", "NH-49"]
     assert "road_segments" not in none.extra
+    # NH-12 with no place on it is the whole road: kept to draw, but the place the text names is the pin
+    assert far.extra["road_segments"][0]["road"] == "NH-12" and far.location.text == "Hingalganj"
     json.dumps(segment.extra)  # stored as JSON
