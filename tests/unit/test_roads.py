@@ -155,3 +155,12 @@ def test_never_an_exception(geocoder: Geocoder, roads: RoadLocator, text: str) -
         assert match.location.radius_m > 0 and -90 <= match.location.lat <= 90
         if match.geometry:
             assert len(match.geometry["coordinates"]) >= 2
+
+
+def test_the_named_pair_wins_over_other_places_on_the_road(geocoder: Geocoder, roads: RoadLocator) -> None:
+    (match,) = _alert(geocoder, roads, "NH-16 closed between Balasore and Bhadrak; vehicles are diverted via Cuttack")
+    assert (match.from_place, match.to_place) == ("Balasore", "Bhadrak")
+    (match,) = _alert(geocoder, roads, "Traffic on NH-16 suspended from Cuttack to Bhubaneswar after the storm")
+    assert {match.from_place, match.to_place} == {"Cuttack", "Bhubaneswar"} and match.length_km < 60
+    (match,) = _alert(geocoder, roads, "NH-16 waterlogged at Soro and at Bhadrak")  # no pair: the places it names
+    assert {match.from_place, match.to_place} == {"Soro", "Bhadrak"}
