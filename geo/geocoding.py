@@ -16,13 +16,15 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import compress, repeat
+from operator import and_
 from typing import Any, ClassVar
 
 import numpy as np
 
 from geo._abbreviations import AFTER_PLACE, ANYWHERE
 from geo._coordinates import find_coordinates, find_digipins, find_pins
-from geo._text import fold, is_indic, name_key, skeleton, tokenize
+from geo._text import _ctokens, Memo, TokenColumns, fold, is_indic, name_key, skeleton, token_columns
 from geo.gazetteer import Gazetteer
 from geo.model import Location
 
@@ -89,6 +91,10 @@ class Geocoder:
         self._scores: dict[tuple[str, tuple[int, ...]], list[tuple[float, int]]] = {}
         self._main = c["main"]
         self._base_score = (c["prior"].astype(np.float64) + 0.8 * (np.asarray(c["cc"], dtype=object) == self.region)).tolist()
+        #: Per token form: can a token of that form start a mention? (see :meth:`_mentions`)
+        self._flags = Memo(self._form_flag, 200_000)
+        #: 3 for each word that follows the first word of a longer name or prefix, 1 for others.
+        self._later = dict.fromkeys({k.split(" ", 2)[1] for k in (*gazetteer.index, *gazetteer.prefixes) if " " in k}, 3)
         self._abbr_ids: dict[str, tuple[int, ...]] = {}
         for abbr, (name, country) in {**ANYWHERE, **AFTER_PLACE}.items():
             ids = tuple(k for k in gazetteer.index.get(name_key(name), ()) if self._cc[k] == country)
@@ -207,28 +213,37 @@ class Geocoder:
         """(start, end, key, candidate ids, is-event-hashtag) of each accepted place name, longest first.
 
         ``text`` has its links and @handles blanked already; explicit positions are blanked here
-        (same length, so offsets hold)."""
+        (same length, so offsets hold). Only tokens that can start a mention are visited: those whose
+        form (memoised per form) is a name or the start of one, has a spelling variant or an Indic
+        stem that is a name, and the first token of each hashtag; every other token adds nothing."""
         for s0, s1 in taken:
             text = text[:s0] + " " * (s1 - s0) + text[s1:]
-        toks = tokenize(text)
-        if not toks:
+        cols = token_columns(text)
+        forms, starts, ends, caps, tss, tes, heads = cols
+        n = len(forms)
+        if not n:
+            return []
+        visit = _visit(forms, heads, self._flags, self._later)
+        if not visit:
             return []
         index, prefixes, maxn = self.gaz.index, self.gaz.prefixes, self.gaz.max_tokens
         storms = set() if not _has_any(text, _STORM_CUES) else {
-            toks[k][0] for k in range(1, len(toks))
-            if toks[k - 1][0] in _STORM_WORDS and toks[k][3] and toks[k][1] - toks[k - 1][2] <= 1}
+            forms[k] for k in compress(range(1, n), map(_STORM_WORDS.__contains__, forms))
+            if caps[k] and starts[k] - ends[k - 1] <= 1}
         out: list[Mention] = []
-        i, n = 0, len(toks)
-        while i < n:
-            form, start, _, cap, ts, te = toks[i]
+        after = 0  # tokens before this are inside a name already taken
+        for i in visit:
+            if i < after:
+                continue
+            form, start, ts = forms[i], starts[i], tss[i]
             ids = index.get(form)
             best = None if ids is None else (i, form, ids)
             if form in prefixes:
                 key = form
                 for j in range(i + 1, min(n, i + maxn)):
-                    if toks[j][1] - toks[j - 1][2] > 2 or text[toks[j - 1][2]:toks[j][1]].strip(" -'.’") != "":
+                    if starts[j] - ends[j - 1] > 2 or text[ends[j - 1]:starts[j]].strip(" -'.’") != "":
                         break  # names do not run across punctuation other than - ' .
-                    key = key + " " + toks[j][0]
+                    key = key + " " + forms[j]
                     ids = index.get(key)
                     if ids is not None:
                         best = (j, key, ids)
@@ -236,26 +251,39 @@ class Geocoder:
                         break
             if best is not None:
                 j, key, ids = best
-                if key not in storms and self._accept(text, toks, i, j, key, ids):
-                    end = toks[j][2]
-                    out.append((start, end, key, ids, ts >= 0 and (start != ts or end != te)))
-                    i = j + 1
-                    continue
-            elif cap and ts < 0 and len(form) >= 6 and form.isascii() and form.isalpha():
+                if key not in storms and self._accept(text, cols, i, j, key, ids):
+                    end = ends[j]
+                    out.append((start, end, key, ids, ts >= 0 and (start != ts or end != tes[i])))
+                    after = j + 1
+            elif caps[i] and ts < 0 and len(form) >= 6 and form.isascii() and form.isalpha():
                 ids = self.gaz.variants.get(skeleton(form))
                 if ids and form not in storms:
-                    out.append((start, toks[i][2], _VARIANT + form, ids, False))
+                    out.append((start, ends[i], _VARIANT + form, ids, False))
             elif not form.isascii() and is_indic(form):
                 hit = self._indic_stem(form)
                 if hit is not None:
-                    out.append((start, toks[i][2], *hit, False))
+                    out.append((start, ends[i], *hit, False))
             elif start == ts and len(form) >= 6 and form.isalpha():
                 hit = self._hashtag(form)
                 if hit is not None:
                     klen, key, ids = hit
                     out.append((start, start + klen, key, ids, klen < len(form)))
-            i += 1
         return out
+
+    def _form_flag(self, form: str) -> int:
+        """What a token of this form can start, whatever surrounds it (see :meth:`_mentions`): 1 a
+        mention of its own (a name that can be accepted, a spelling variant, an Indic stem), 2 a
+        longer name (it is the first word of one), 3 both, 0 nothing."""
+        longer = 2 if form in self.gaz.prefixes else 0
+        ids = self.gaz.index.get(form)
+        if ids is not None:
+            top = ids[0]
+            major = self._kind[top] in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
+            alone = (len(form) > 3 or major) and self._plausible_word(form, ids)  # as in _accept
+            return longer | alone
+        if form.isascii():
+            return longer | (len(form) >= 6 and form.isalpha() and bool(self.gaz.variants.get(skeleton(form))))
+        return longer | (is_indic(form) and self._indic_stem(form) is not None)
 
     def _indic_stem(self, form: str) -> tuple[str, tuple[int, ...]] | None:
         """Bengali and Hindi attach case endings to names: কলকাতায়, কলকাতার, हावड़ा."""
@@ -275,16 +303,17 @@ class Geocoder:
                 return k, head, ids
         return None
 
-    def _accept(self, text: str, toks: list[Any], i: int, j: int, key: str, ids: tuple[int, ...]) -> bool:
+    def _accept(self, text: str, cols: TokenColumns, i: int, j: int, key: str, ids: tuple[int, ...]) -> bool:
+        forms, starts, ends, caps, tss, _, _ = cols
         top = ids[0]
         kind = self._kind[top]
         major = kind in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
-        if i > 0 and toks[i - 1][0] in _NOT_PLACE_BEFORE:
+        if i > 0 and forms[i - 1] in _NOT_PLACE_BEFORE:
             return False
-        if j + 1 < len(toks) and toks[j + 1][0] in _NOT_PLACE_AFTER and toks[j + 1][3] and toks[j + 1][4] < 0 \
-                and toks[j + 1][1] - toks[j][2] <= 1:
+        if j + 1 < len(forms) and forms[j + 1] in _NOT_PLACE_AFTER and caps[j + 1] and tss[j + 1] < 0 \
+                and starts[j + 1] - ends[j] <= 1:
             return False  # "Houston Chronicle", "Delhi University"
-        start = toks[i][1]
+        start = starts[i]
         if start > 0 and text[start - 1] == "@":
             return False
         if len(key) <= 3 and not major:
@@ -294,9 +323,9 @@ class Geocoder:
         if is_indic(key):
             return True
         common = key in self.gaz.common
-        if not toks[i][3]:  # lower case: only well-known places, and ordinary words only for countries/states
+        if not caps[i]:  # lower case: only well-known places, and ordinary words only for countries/states
             return major and (not common or kind == 7)
-        if i == j and len(key) <= 5 and text[start:toks[j][2]].isupper():
+        if i == j and len(key) <= 5 and text[start:ends[j]].isupper():
             return kind in _ADMIN_KINDS or self._pop[top] >= 1_000_000  # "ADRA", "DEMA": acronyms
         return True
 
@@ -427,6 +456,19 @@ def _derived(anchor: Location, lat: float, lon: float, radius: float, method: st
                     name=text[start:end], method=method, confidence=round(anchor.confidence * 0.9, 3),
                     text=text[start:end], start=start, end=end, gazetteer_id=anchor.gazetteer_id, state=st,
                     district=di, state_lgd=sl, district_lgd=dl)
+
+
+def py_visit(forms: list[str], heads: list[int], flags: Any, later: dict[str, int]) -> list[int]:
+    """Indices of the tokens :meth:`Geocoder._mentions` looks at, in order: tokens whose form can
+    start a mention on its own (``flags[form] & 1``), first words of longer names (``& 2``) whose
+    next word can continue one (in ``later``), and the first token of each hashtag."""
+    nexts = list(map(later.get, forms[1:], repeat(1)))
+    nexts.append(1)
+    visit = list(compress(range(len(forms)), map(and_, map(flags.__getitem__, forms), nexts)))
+    return sorted({*visit, *heads}) if heads else visit
+
+
+_visit = _ctokens.visit if _ctokens is not None else py_visit
 
 
 def _shouting(text: str) -> bool:
