@@ -27,10 +27,12 @@ def _at(when: int, hour: int) -> datetime:
 
 def fill(store: Store) -> None:
     """Four reports and two alerts around Amphan's landfall (20 May 2020)."""
-    urgent = dataclasses.replace(make_report("1", when=_at(20, 12)), category="requests_or_urgent_needs")
+    def urgent(report, category="requests_or_urgent_needs", need="rescue"):  # draws a zone alone (zone_worthy)
+        return dataclasses.replace(report, category=category, needs=(need,), urgency="high")
+
     reports = [
-        urgent,
-        make_report("2", XSS, lat=22.57, lon=88.36, when=_at(20, 10)),
+        urgent(make_report("1", when=_at(20, 12))),
+        urgent(make_report("2", XSS, lat=22.57, lon=88.36, when=_at(20, 10)), "infrastructure_and_utility_damage", "power"),
         make_report("3", "no place named here", lat=None, lon=None, when=_at(20, 11)),
         make_report("4", "Tree fall on EM Bypass", lat=22.52, lon=88.40, when=_at(18, 9), feed="traffic"),
     ]
