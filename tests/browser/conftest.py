@@ -76,7 +76,8 @@ def fill_store(url: str) -> None:
         report = make_report(str(100 + i), f"Water entering houses, report {i}", lat=lat, lon=lon,
                              when=base - timedelta(minutes=7 * i))  # fmt: skip
         category = ("requests_or_urgent_needs", "infrastructure_and_utility_damage", None)[i % 3]
-        reports.append(dataclasses.replace(report, category=category))
+        urgent = {"needs": ("rescue",), "urgency": "high"} if i % 3 == 0 else {}  # these draw zones (zone_worthy)
+        reports.append(dataclasses.replace(report, category=category, author=f"resident{i}", **urgent))
     xss = make_report("1", XSS_TEXT, lat=XSS_LATLON[0], lon=XSS_LATLON[1], when=base - timedelta(hours=1))
     digha = Location(lat=XSS_LATLON[0], lon=XSS_LATLON[1], radius_m=1500.0, kind="town", name="Digha",
                      method="gazetteer", state="WEST BENGAL", district="PURBA MEDINIPUR")  # fmt: skip
