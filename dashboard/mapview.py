@@ -20,6 +20,8 @@ import geopandas as gpd
 import pandas as pd
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
+import shapely.errors
+import shapely.geometry
 from shapely.geometry import mapping
 
 from dashboard.basemap import DEFAULT_BBOX, Outlines
@@ -277,7 +279,39 @@ def report_layers(
     FastMarkerCluster(
         rows, callback=_MARKER_JS, name="Reports", showCoverageOnHover=False, maxClusterRadius=45
     ).add_to(markers)
+    for row in located.to_dict("records") if "extra" in located else ():
+        line = road_geometry(row.get("extra"))
+        if line is not None:  # a closed or diverted road: the stretch the traffic alert names
+            layer = folium.GeoJson(
+                {"type": "Feature", "properties": {}, "geometry": line},
+                style_function=lambda _: {"color": "#ff7b00", "weight": 5, "opacity": 0.85, "dashArray": "8 6",
+                                          "className": "cm-road"},
+            )  # fmt: skip
+            folium.Tooltip(escape(_clip(row.get("text"), 160)), sticky=True).add_to(layer)
+            folium.Popup(report_popup_html(row), max_width=380).add_to(layer)
+            layer.add_to(markers)
     return markers, circles
+
+
+def road_geometry(extra: Any) -> dict[str, Any] | None:
+    """The GeoJSON LineString/MultiLineString of the roads a traffic report names (``extra``'s
+    ``road_geometry``, a dict or its JSON text), or None; anything malformed is None."""
+    if isinstance(extra, str):
+        try:
+            extra = json.loads(extra)
+        except ValueError:
+            return None
+    geometry = extra.get("road_geometry") if isinstance(extra, dict) else None
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("LineString", "MultiLineString"):
+        return None
+    try:
+        shape = shapely.geometry.shape(geometry)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError):
+        return None
+    if shape.is_empty or not shape.is_valid or not -180 <= shape.bounds[0] <= shape.bounds[2] <= 180 \
+            or not -90 <= shape.bounds[1] <= shape.bounds[3] <= 90:
+        return None
+    return geometry
 
 
 def report_popup_html(row: dict[str, Any]) -> str:

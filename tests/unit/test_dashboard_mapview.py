@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
@@ -262,3 +263,22 @@ def test_indic_fonts_are_served_locally_for_popups() -> None:
         local = assets.VENDOR_DIR / url.removeprefix("/app/static/vendor/")
         assert local.is_file() and local.stat().st_size > 10_000, local  # fetched by `make assets`
     assert "unicode-range: U+0980-09FF" in mapview.MAP_CSS and "unicode-range: U+0900-097F" in mapview.MAP_CSS
+
+
+def test_a_traffic_report_draws_its_road_stretch_with_escaped_text() -> None:
+    line = {"type": "LineString", "coordinates": [[86.93, 21.49], [86.50, 21.06]]}  # Balasore - Bhadrak on NH-16
+    reports = pd.DataFrame(
+        {"lat": [21.27, 22.0, 22.1], "lon": [86.7, 88.0, 88.1], "radius_m": [30_000.0, 1500.0, 1500.0],
+         "text": [f"NH-16 closed between Balasore and Bhadrak {XSS}", "no road", "bad road"], "feed": ["traffic"] * 3,
+         "category": [None] * 3,
+         "extra": [{"road_geometry": line}, None, '{"road_geometry": {"type": "LineString", "coordinates": [[500, 1]]}}']}
+    )  # fmt: skip
+    markers, _ = mapview.report_layers(reports)
+    roads = [c for c in markers._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(roads) == 1  # the malformed geometry and the report without a road draw nothing
+    assert roads[0].data["features"][0]["geometry"]["coordinates"] == [[86.93, 21.49], [86.5, 21.06]]
+    html = folium.Map(tiles=None).add_child(markers).get_root().render()
+    assert "cm-road" in html and "<script>alert(1)" not in html and "onerror=\"alert" not in html
+    assert mapview.road_geometry(json.dumps({"road_geometry": line})) == line
+    assert mapview.road_geometry({"road_geometry": {"type": "Point", "coordinates": [1, 2]}}) is None
+    assert mapview.road_geometry("not json") is None
