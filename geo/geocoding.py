@@ -95,6 +95,8 @@ class Geocoder:
         #: Per token form: can a token of that form start a mention? (see :meth:`_mentions`)
         self._flags = Memo(self._form_flag, 200_000)
         self._places: dict[int, tuple[Any, ...]] = {}  # see _place
+        self._name_rules = Memo(self._name_rule, 200_000)  # per gazetteer name, see _accept
+        self._hashtags = Memo(self._hashtag, 50_000)  # per lower-case hashtag, see _hashtag
         #: 3 for each word that follows the first word of a longer name or prefix, 1 for others.
         self._later = dict.fromkeys({k.split(" ", 2)[1] for k in (*gazetteer.index, *gazetteer.prefixes) if " " in k}, 3)
         self._abbr_ids: dict[str, tuple[int, ...]] = {}
@@ -254,7 +256,7 @@ class Geocoder:
                         break
             if best is not None:
                 j, key, ids = best
-                if key not in storms and self._accept(text, cols, i, j, key, ids):
+                if key not in storms and self._accept(text, cols, i, j, key):
                     end = ends[j]
                     out.append((start, end, key, ids, ts >= 0 and (start != ts or end != tes[i])))
                     after = j + 1
@@ -267,7 +269,7 @@ class Geocoder:
                 if hit is not None:
                     out.append((start, ends[i], *hit, False))
             elif start == ts and len(form) >= 6 and form.isalpha():
-                hit = self._hashtag(form)
+                hit = self._hashtags[form]
                 if hit is not None:
                     klen, key, ids = hit
                     out.append((start, start + klen, key, ids, klen < len(form)))
@@ -306,11 +308,9 @@ class Geocoder:
                 return k, head, ids
         return None
 
-    def _accept(self, text: str, cols: TokenColumns, i: int, j: int, key: str, ids: tuple[int, ...]) -> bool:
+    def _accept(self, text: str, cols: TokenColumns, i: int, j: int, key: str) -> bool:
+        """Whether tokens i..j, the gazetteer name ``key``, are that place here."""
         forms, starts, ends, caps, tss, _, _ = cols
-        top = ids[0]
-        kind = self._kind[top]
-        major = kind in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
         if i > 0 and forms[i - 1] in _NOT_PLACE_BEFORE:
             return False
         if j + 1 < len(forms) and forms[j + 1] in _NOT_PLACE_AFTER and caps[j + 1] and tss[j + 1] < 0 \
@@ -319,18 +319,28 @@ class Geocoder:
         start = starts[i]
         if start > 0 and text[start - 1] == "@":
             return False
-        if len(key) <= 3 and not major:
+        ok, indic, lower_ok, acronym_ok = self._name_rules[key]
+        if not ok:
             return False
-        if not self._plausible_word(key, ids):
-            return False
-        if is_indic(key):
+        if indic:
             return True
-        common = key in self.gaz.common
         if not caps[i]:  # lower case: only well-known places, and ordinary words only for countries/states
-            return major and (not common or kind == 7)
+            return lower_ok
         if i == j and len(key) <= 5 and text[start:ends[j]].isupper():
-            return kind in _ADMIN_KINDS or self._pop[top] >= 1_000_000  # "ADRA", "DEMA": acronyms
+            return acronym_ok  # "ADRA", "DEMA": acronyms
         return True
+
+    def _name_rule(self, key: str) -> tuple[bool, bool, bool, bool]:
+        """What :meth:`_accept` asks of a name whatever the text: (can be a place at all: not a short
+        minor name, not an ordinary word unless far more notable; is Indic; may be written in lower
+        case: major, and an ordinary word only if a country or state; may be written as an acronym)."""
+        ids = self.gaz.index[key]
+        top = ids[0]
+        kind = self._kind[top]
+        major = kind in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
+        ok = not (len(key) <= 3 and not major) and self._plausible_word(key, ids)
+        lower_ok = major and (key not in self.gaz.common or kind == 7)
+        return ok, is_indic(key), lower_ok, kind in _ADMIN_KINDS or self._pop[top] >= 1_000_000
 
     def _plausible_word(self, key: str, ids: tuple[int, ...]) -> bool:
         """An ordinary word is a place only if the place is far more notable than the word is common."""
