@@ -55,6 +55,13 @@ _DIGIPIN_HINT = re.compile(r"[2-9CFJKLMPT]{3}[- ][2-9CFJKLMPT]{3}[- ][2-9CFJKLMP
 _DIGIPIN_CUE = re.compile(r"digipin\s*[:\-#]?\s*([2-9CFJKLMPT]{10})(?![A-Za-z0-9])", re.I)
 
 
+def _has_any(text: str, cues: tuple[str, ...]) -> bool:
+    for c in cues:  # a plain loop: half the cost of any() over a generator
+        if c in text:
+            return True
+    return False
+
+
 def _finite(lat: float, lon: float) -> bool:
     return (math.isfinite(lat) and math.isfinite(lon) and -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
             and not (abs(lat) < 1e-9 and abs(lon) < 1e-9))
@@ -113,9 +120,9 @@ def find_coordinates(text: str) -> list[Found]:
     """Coordinate pairs written as decimals, degrees-minutes-seconds, hemispheres or lat/long labels."""
     text = text[:_MAX_TEXT]
     low = text.lower()
-    if not (_NUM_HINT.search(text) or any(c in low for c in _COORD_CUES)):
+    if not (_NUM_HINT.search(text) or _has_any(low, _COORD_CUES)):
         return []  # no decimals with two places, no degree sign, no lat/long label, no hemisphere, no map
-    out = find_map_links(text) if any(c in low for c in _MAP_CUES) else []
+    out = find_map_links(text) if _has_any(low, _MAP_CUES) else []
     taken = [(f.start, f.end) for f in out]
     comps = []
     for m in _COMP.finditer(text):

@@ -151,14 +151,14 @@ class Geocoder:
         mentions = mentions[:_MAX_MENTIONS]
         if not mentions:
             return tuple(explicit)
-        chosen = self._resolve(mentions, hint, {loc.state for loc in explicit if loc.state})
+        chosen = self._resolve(mentions, hint, {loc.state for loc in explicit if loc.state} if explicit else None)
         # Event hashtags (#KeralaFloods) tell the region, not where the post is: they help resolve
         # the other names and are reported only when the text names no other place.
         keep = [n for n, m in enumerate(mentions) if not m[4]]
         if not keep and not explicit:
             keep = list(range(len(mentions)))
         located = []
-        near_words = _has_any(text, _NEAR_CUES) and _NEAR_ANY.search(text) is not None
+        near_words: bool | None = None  # a "near" word anywhere in the text? Looked at when first needed
         for n in keep:
             m = mentions[n]
             k, conf = chosen[n]
@@ -166,12 +166,18 @@ class Geocoder:
                 located.append(self._location(text, m, k, round(conf * 0.6, 3), "hashtag"))
             elif m[2].startswith(_VARIANT):
                 located.append(self._location(text, m, k, round(conf * 0.75, 3), "gazetteer:variant"))
-            elif near_words and _NEAR.search(text, max(0, m[0] - 20), m[0]):
-                located.append(self._location(text, m, k, conf, "gazetteer:near", 3_000.0))
             else:
-                located.append(self._location(text, m, k, conf))
+                if near_words is None:
+                    near_words = _near_words(text)
+                if near_words and _NEAR.search(text, max(0, m[0] - 20), m[0]):
+                    located.append(self._location(text, m, k, conf, "gazetteer:near", 3_000.0))
+                else:
+                    located.append(self._location(text, m, k, conf))
         derived = self._relative(text, located)
-        ordered = sorted([*explicit, *located], key=lambda loc: (loc.start or 0, -(loc.end or 0)))
+        # Names alone come in text order already (one per span, spans apart); with positions or
+        # abbreviations, sort by start, longest first.
+        ordered = located if not explicit and not abbrev else sorted(
+            [*explicit, *located], key=lambda loc: (loc.start or 0, -(loc.end or 0)))
         return (*ordered, *derived)  # derived ones (relative, between) after the places they build on
 
     def _abbreviations(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
@@ -501,6 +507,10 @@ def py_visit(forms: list[str], heads: list[int], flags: Any, later: dict[str, in
 
 
 _visit = _ctokens.visit if _ctokens is not None else py_visit
+
+
+def _near_words(text: str) -> bool:
+    return _has_any(text, _NEAR_CUES) and _NEAR_ANY.search(text) is not None
 
 
 def _shouting(text: str) -> bool:
