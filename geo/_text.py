@@ -98,7 +98,9 @@ def tokenize(text: str) -> list[Token]:
 
 
 class Memo(dict):  # type: ignore[type-arg]
-    """``memo[x]`` is ``func(x)``, computed once; at most ``size`` values are kept."""
+    """``memo[x]`` is ``func(x)``, computed once: a dict whose misses fill it, cheaper to ask than
+    ``functools.lru_cache`` (``map(memo.__getitem__, xs)`` runs in C). When ``size`` values are kept
+    it starts afresh, so a long stream keeps the words of the day, not those of its first hours."""
 
     def __init__(self, func: Any, size: int) -> None:
         super().__init__()
@@ -106,8 +108,9 @@ class Memo(dict):  # type: ignore[type-arg]
 
     def __missing__(self, key: Any) -> Any:
         value = self.func(key)
-        if len(self) < self.size:
-            self[key] = value
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = value
         return value
 
 

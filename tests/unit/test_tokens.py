@@ -77,3 +77,12 @@ def test_visited_tokens_find_what_every_token_finds(words: list[str], gaps: list
     finally:
         geocoding._visit = _VISIT
     assert picked == every
+
+
+def test_memo_computes_once_and_starts_afresh_when_full() -> None:
+    calls: list[str] = []
+    memo = _text.Memo(lambda w: calls.append(w) or w.upper(), 3)
+    assert [memo[w] for w in ("a", "b", "a", "c")] == ["A", "B", "A", "C"]
+    assert calls == ["a", "b", "c"]
+    assert memo["d"] == "D" and dict(memo) == {"d": "D"}  # full: cleared, then "d" kept
+    assert memo["a"] == "A" and calls == ["a", "b", "c", "d", "a"]
