@@ -32,6 +32,7 @@ _VARIANT = "~"  # key prefix of a mention found by spelling variant (Chenganoor 
 _MAX_MENTIONS = 500  # per text: a megabyte of place names is not a report about 20,000 places
 _KINDS = ("coordinates", "pin", "village", "town", "city", "district", "state", "country", "road", "landmark")
 _ADMIN_KINDS = frozenset({5, 6, 7})  # district, state, country
+_CONF_ALONE = round(0.5 + 0.45 * math.tanh(3.0), 3)  # confidence of a name with one candidate
 _URL = re.compile(r"(?:https?://|www\.)\S+|@\w+", re.I)
 _NOT_PLACE_BEFORE = frozenset({
     "hurricane", "cyclone", "storm", "typhoon", "tropical", "depression", "mr", "mrs", "ms", "dr", "sir", "lord",
@@ -429,6 +430,9 @@ class Geocoder:
         result = []
         lat, lon = self._lat, self._lon
         for scored in base:
+            if len(scored) == 1:  # no rival: the margin is 3.0, as below
+                result.append((scored[0][1], _CONF_ALONE))
+                continue
             scored = sorted(scored, reverse=True)
             s1, k1 = scored[0]
             # Doubt comes from rivals elsewhere, not from two records of the same place.
