@@ -376,9 +376,16 @@ class Geocoder:
         """Best candidate and confidence per mention. ``near_states``: states of explicit positions."""
         hint_cc, hint_state = self._hint(hint)
         cc, state, base_score = self._cc, self._state, self._base_score
-        base: list[list[tuple[float, int]]] = []
+        # A name with one candidate is that place whatever the scores, with confidence _CONF_ALONE:
+        # only names with rivals are scored (None stands for the others).
+        base: list[list[tuple[float, int]] | None] = []
+        first: list[int] = []  # each mention's best candidate before context
         main, memo = self._main, self._scores
         for _, _, key, ids, _ in mentions:
+            if len(ids) == 1:
+                base.append(None)
+                first.append(ids[0])
+                continue
             scored = memo.get((key, ids))
             if scored is None:
                 # prior, plus 0.8 in the region, plus 0.7 when named by its own name (not an alias)
@@ -390,7 +397,7 @@ class Geocoder:
                            + (4.5 if hint_state and state[k] == hint_state else 0.0)
                            + (4.5 if near_states and state[k] in near_states else 0.0), k) for s, k in scored]
             base.append(scored)
-        first = [max(sc)[1] for sc in base]
+            first.append(max(scored)[1])
         if len(mentions) > 1:
             # Context: countries and states the other mentions chose; a named state or district that
             # contains a candidate is the strongest clue ("Ghazipur, Delhi").
@@ -409,8 +416,11 @@ class Geocoder:
                         n_admin[st] = n_admin.get(st, 0) + 1
                 if kind[k] == 7:
                     n_country[c] = n_country.get(c, 0) + 1
-            out = []
+            out: list[list[tuple[float, int]] | None] = []
             for mi, scored in enumerate(base):
+                if scored is None:
+                    out.append(None)
+                    continue
                 own = first[mi]
                 rescored = []
                 for s, k in scored:
@@ -429,9 +439,9 @@ class Geocoder:
             base = out
         result = []
         lat, lon = self._lat, self._lon
-        for scored in base:
-            if len(scored) == 1:  # no rival: the margin is 3.0, as below
-                result.append((scored[0][1], _CONF_ALONE))
+        for mi, scored in enumerate(base):
+            if scored is None:  # no rival: the margin is 3.0, as below
+                result.append((first[mi], _CONF_ALONE))
                 continue
             scored = sorted(scored, reverse=True)
             s1, k1 = scored[0]
