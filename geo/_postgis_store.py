@@ -92,8 +92,9 @@ CREATE TABLE IF NOT EXISTS incidents (
     merged_into TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, radius_m DOUBLE PRECISION, footprint TEXT,
     reports INTEGER, echoes INTEGER, reporters INTEGER, people INTEGER, needs TEXT, urgency TEXT, category TEXT,
     districts TEXT, first_seen TEXT, last_seen TEXT, evidence TEXT, updated_at TEXT,
-    geom geometry(Geometry, 4326)
+    geom geometry(Geometry, 4326), tally TEXT
 );
+ALTER TABLE incidents ADD COLUMN IF NOT EXISTS tally TEXT;
 CREATE INDEX IF NOT EXISTS incidents_last_seen ON incidents (last_seen);
 CREATE INDEX IF NOT EXISTS incidents_geom ON incidents USING gist (geom);
 CREATE TABLE IF NOT EXISTS incident_history (

@@ -79,7 +79,7 @@ CREATE TABLE IF NOT EXISTS incidents (
     incident_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'new', state TEXT NOT NULL DEFAULT 'active',
     merged_into TEXT, lat REAL, lon REAL, radius_m REAL, footprint TEXT, reports INTEGER, echoes INTEGER,
     reporters INTEGER, people INTEGER, needs TEXT, urgency TEXT, category TEXT, districts TEXT,
-    first_seen TEXT, last_seen TEXT, evidence TEXT, updated_at TEXT
+    first_seen TEXT, last_seen TEXT, evidence TEXT, updated_at TEXT, tally TEXT
 );
 CREATE INDEX IF NOT EXISTS incidents_last_seen ON incidents(last_seen);
 CREATE TABLE IF NOT EXISTS incident_history (
@@ -111,6 +111,8 @@ class SqliteStore(_ZoneTables):
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(alerts)")}
             if "replaced_at" not in columns:  # a store written before alert history was kept
                 self._db.execute("ALTER TABLE alerts ADD COLUMN replaced_at TEXT")
+            if "tally" not in {row[1] for row in self._db.execute("PRAGMA table_info(incidents)")}:
+                self._db.execute("ALTER TABLE incidents ADD COLUMN tally TEXT")  # before running summaries
         except sqlite3.Error as exc:
             msg = f"cannot open the SQLite store at {path}: {exc}; check the path in store_url and its permissions"
             raise StoreError(msg) from None

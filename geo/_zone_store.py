@@ -12,7 +12,8 @@ Tables:
   its incident, place, hour ``t_h`` since 1970, author, people, needs, urgency, category, district,
   ``dup``: 0 a report, 1 an echo (retweet, copy), 2 off-topic). Coarse and unlocated reports live here too: counted, never dropped.
 - ``incidents``: one row per incident (its triage ``status`` is written on insert only, by
-  :meth:`set_incident_status` after that); ``incident_history``: created/merged/split/status events;
+  :meth:`set_incident_status` after that; ``tally`` is its running summary, :mod:`geo._summary`);
+  ``incident_history``: created/merged/split/status events;
   ``zones``: the current affected zones; ``zoning_state``: the zoning's cursor.
 """
 
@@ -48,14 +49,14 @@ ZONE_COLUMNS = (
 HISTORY_COLUMNS = "incident_id at kind other_ids reports note".split()
 
 
-def incident_row(inc: Incident, now: datetime) -> tuple[Any, ...]:
+def incident_row(inc: Incident, now: datetime, summary: dict[str, Any] | None = None) -> tuple[Any, ...]:
     ring = [list(p) for p in inc.footprint]
     footprint = json.dumps({"type": "Polygon", "coordinates": [ring]}) if len(ring) >= 4 else None
     return (
         inc.incident_id, inc.status, inc.state, inc.merged_into, inc.lat, inc.lon, inc.radius_m, footprint,
         inc.reports, inc.echoes, inc.reporters, inc.people, json.dumps(inc.needs), inc.urgency, inc.category,
         json.dumps(list(inc.districts)), iso(inc.first_seen), iso(inc.last_seen), json.dumps(list(inc.evidence)),
-        iso(now),
+        iso(now), json.dumps(summary, separators=(",", ":")) if summary is not None else None,
     )  # fmt: skip
 
 
@@ -295,6 +296,24 @@ class _ZoneTables:
             found.update(zip(df["incident_id"].tolist(), zip(geoms, dists, strict=True), strict=True))
         return [found.get(i, (None, ())) for i in ids]
 
+    def incident_summaries(self, incident_ids: Sequence[str]) -> tuple[dict[str, dict[str, Any]], set[str]]:
+        """Running summaries (:mod:`geo._summary`) of those of these incidents that are active, and the
+        active ones that have none (written before summaries were kept)."""
+        found: dict[str, dict[str, Any]] = {}
+        missing: set[str] = set()
+        ids = list(incident_ids)
+        for k in range(0, len(ids), 5000):
+            chunk = ids[k : k + 5000]
+            rows = self._object_frame(f"SELECT incident_id, tally FROM incidents WHERE state = 'active' "
+                                      f"AND incident_id IN ({', '.join('?' * len(chunk))})", chunk,
+                                      ("incident_id", "tally"))  # fmt: skip
+            for inc, text in rows.itertuples(index=False, name=None):
+                if isinstance(text, str):
+                    found[inc] = json.loads(text)
+                else:
+                    missing.add(inc)
+        return found, missing
+
     def zoning_value(self, key: str) -> str | None:
         """A value the zoning keeps between steps (``zoning_state``), None when never written."""
         df = self._select("SELECT value FROM zoning_state WHERE key = ?", (key,))
@@ -351,6 +370,7 @@ class _ZoneTables:
         *,
         members: pd.DataFrame | None = None,
         incidents: Sequence[Incident] = (),
+        summaries: dict[str, dict[str, Any]] | None = None,
         history: Sequence[IncidentEvent] = (),
         zones: Sequence[Zone] | None = None,
         cursor: int | None = None,
@@ -358,14 +378,17 @@ class _ZoneTables:
         now: datetime | None = None,
         reset: bool = False,
     ) -> None:
-        """One transaction: upsert member rows and incidents (an incident's triage status is kept),
+        """One transaction: upsert member rows and incidents with their running ``summaries`` (an
+        incident without one, e.g. merged away, stores none; its triage status is kept),
         append history, replace all zones (when given) and move the zoning cursor. ``reset`` first
         forgets every membership and zone and marks every incident ``empty`` (a full rebuild: an
         incident found again keeps its id, status and history)."""
         now = now or datetime.now(UTC)
-        mcols, icols, zcols = ", ".join(MEMBER_COLUMNS), ", ".join(INCIDENT_COLUMNS), ", ".join(ZONE_COLUMNS)
+        written = [*INCIDENT_COLUMNS, "tally"]
+        mcols, icols, zcols = ", ".join(MEMBER_COLUMNS), ", ".join(written), ", ".join(ZONE_COLUMNS)
         mset = ", ".join(f"{c} = excluded.{c}" for c in MEMBER_COLUMNS[1:])
-        iset = ", ".join(f"{c} = excluded.{c}" for c in INCIDENT_COLUMNS[2:])
+        iset = ", ".join(f"{c} = excluded.{c}" for c in written[2:])
+        summaries = summaries or {}
         try:
             with self._txn():
                 if reset:
@@ -382,9 +405,10 @@ class _ZoneTables:
                     self._write_member_geometry(list(members["report_id"]))
                 if incidents:
                     self._many(
-                        f"INSERT INTO incidents ({icols}) VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))}) "
+                        f"INSERT INTO incidents ({icols}) VALUES ({', '.join('?' * len(written))}) "
                         f"ON CONFLICT (incident_id) DO UPDATE SET {iset}",
-                        [incident_row(i, now) for i in incidents],
+                        [incident_row(i, now, summaries.get(i.incident_id) if i.state == "active" else None)
+                         for i in incidents],  # fmt: skip
                     )
                 if history:
                     self._many(

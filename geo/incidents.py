@@ -34,6 +34,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._summary import (
+    EVIDENCE_KEPT,  # noqa: F401 (re-exported)
+    URGENCY_RANK,  # noqa: F401 (re-exported)
+    Flip,
+    add_members,
+    drop_reports,
+    empty,
+    from_members,
+    merge,
+    shapes,
+    top_category,
+    top_urgency,
+)
 from geo._zone_store import MEMBER_COLUMNS
 from geo.clustering import (
     EARTH_RADIUS_M,
@@ -52,11 +65,7 @@ from geo.duplicates import text_key
 from geo.model import Incident, IncidentEvent
 
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
-#: Urgency words, least urgent first (the classifier's vocabulary and CAP's).
-URGENCY_RANK = {"low": 1, "future": 1, "medium": 2, "moderate": 2, "expected": 2, "high": 3,
-                "urgent": 3, "immediate": 4, "critical": 4, "life_threatening": 4}  # fmt: skip
 _STATUS_RANK = {"assigned": 4, "acknowledged": 3, "new": 2, "resolved": 1, "dismissed": 0}
-EVIDENCE_KEPT = 200
 #: Categories that describe no incident: such reports are counted (``dup`` = 2) but never clustered
 #: (nor are weather bulletins and fact-checked rumours, see ``_no_incident``).
 OFF_TOPIC = frozenset({"not_humanitarian", "sympathy_and_support"})
@@ -156,137 +165,39 @@ class IncidentUpdate:
     incidents: list[Incident]
     history: list[IncidentEvent]
     touched: frozenset[str] = field(default_factory=frozenset)
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Running summary (:mod:`geo._summary`) of each incident written."""
 
 
 # --- summaries --------------------------------------------------------------------------------
 
 
-def _top_urgency(values: pd.Series) -> str | None:
-    vals = [v for v in values if isinstance(v, str) and v]
-    if not vals:
-        return None
-    return max(vals, key=lambda v: (URGENCY_RANK.get(v.lower(), 0), vals.count(v)))
-
-
-def _footprints(members: pd.DataFrame, centre: pd.DataFrame) -> dict[str, tuple[tuple[float, float], ...]]:
-    """Convex hull of each incident's point members (area members if it has none), buffered by the
-    median uncertainty radius (at least 100 m), in a local equirectangular projection (metres)."""
-    m = members[np.isfinite(members["lat"].to_numpy(float))]
-    if m.empty:
-        return {}
-    use_point = (m["tier"] == "point").groupby(m["incident_id"]).transform("any").to_numpy(bool)
-    m = m[(m["tier"].to_numpy() == "point") | ~use_point].sort_values("incident_id", kind="stable")
-    ids = m["incident_id"].to_numpy()
-    c = centre.loc[ids]
-    lat0, lon0 = c["lat"].to_numpy(float), c["lon"].to_numpy(float)
-    x = EARTH_RADIUS_M * np.cos(np.radians(lat0)) * np.radians(m["lon"].to_numpy(float) - lon0)
-    y = EARTH_RADIUS_M * np.radians(m["lat"].to_numpy(float) - lat0)
-    codes, index = np.unique(ids, return_inverse=True)
-    hulls = shapely.convex_hull(shapely.multipoints(np.column_stack((x, y)), indices=index))
-    radius = m.assign(_r=m["radius_m"].fillna(0.0)).groupby("incident_id")["_r"].median().reindex(codes)
-    polys = shapely.buffer(hulls, np.maximum(radius.to_numpy(float), 100.0), quad_segs=4)
-    coords, where = shapely.get_coordinates(polys, return_index=True)
-    clat = centre.loc[codes, "lat"].to_numpy(float)[where]
-    clon = centre.loc[codes, "lon"].to_numpy(float)[where]
-    lon = clon + np.degrees(coords[:, 0] / (EARTH_RADIUS_M * np.cos(np.radians(clat))))
-    lat = clat + np.degrees(coords[:, 1] / EARTH_RADIUS_M)
-    out: dict[str, list[tuple[float, float]]] = {str(code): [] for code in codes}
-    exteriors = shapely.get_exterior_ring(polys)
-    n_ext = shapely.get_num_coordinates(exteriors)
-    start = np.concatenate(([0], np.cumsum(shapely.get_num_coordinates(polys))[:-1]))
-    for k, code in enumerate(codes):
-        s, e = start[k], start[k] + n_ext[k]
-        out[str(code)] = list(zip(np.round(lon[s:e], 6).tolist(), np.round(lat[s:e], 6).tolist(), strict=True))
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def mark_echoes(members: pd.DataFrame) -> np.ndarray:
-    """True for members that are echoes: ``dup`` rows, and later copies of a text already in the
-    same incident (same :func:`text_key`)."""
-    order = members.sort_values(["t_h", "report_id"], kind="stable")
-    copy = order.duplicated(["incident_id", "text_key"], keep="first").reindex(members.index).to_numpy(bool)
-    return members["dup"].fillna(0).astype(int).to_numpy().astype(bool) | copy
-
-
 def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> list[Incident]:
     """An :class:`Incident` per incident id in ``members`` (all of each incident's members). Triage
     status and ``first_seen`` of incidents already stored come from ``existing`` (indexed by id)."""
-    m = members[members["incident_id"].notna()].copy()
-    if m.empty:
-        return []
-    m["echo"] = mark_echoes(m)
-    m["author_key"] = m["author"].where(m["author"].notna(), m["report_id"])
-    located = np.isfinite(m["lat"].to_numpy(float))
-    # centre: mean unit vector of point members (else of the located ones)
-    xyz = np.zeros((len(m), 3))
-    xyz[located] = unit_xyz(m["lat"].to_numpy(float)[located], m["lon"].to_numpy(float)[located])
-    # echoes (retweets, copies) repeat a report: where they were sent from is no part of the incident
-    echo = m["echo"].to_numpy(bool)
-    has_real = pd.Series(~echo, index=m.index).groupby(m["incident_id"]).transform("any").to_numpy(bool)
-    anchor = ~echo | ~has_real
-    point = pd.Series(anchor & (m["tier"].to_numpy() == "point"), index=m.index)
-    has_point = point.groupby(m["incident_id"]).transform("any").to_numpy(bool)
-    weight = (located & anchor & ((m["tier"].to_numpy() == "point") | ~has_point)).astype(float)
-    sums = pd.DataFrame(xyz * weight[:, None], columns=["x", "y", "z"], index=m.index).assign(
-        incident_id=m["incident_id"], w=weight
-    ).groupby("incident_id")[["x", "y", "z", "w"]].sum()
-    norm = np.linalg.norm(sums[["x", "y", "z"]].to_numpy(), axis=1)
-    ok = norm > 0
-    centre = pd.DataFrame(index=sums.index, columns=["lat", "lon"], dtype=float)
-    centre.loc[ok, "lat"] = np.degrees(np.arcsin(sums["z"].to_numpy()[ok] / norm[ok]))
-    centre.loc[ok, "lon"] = np.degrees(np.arctan2(sums["y"].to_numpy()[ok], sums["x"].to_numpy()[ok]))
-    m["clat"] = centre["lat"].reindex(m["incident_id"]).to_numpy(float)
-    m["clon"] = centre["lon"].reindex(m["incident_id"]).to_numpy(float)
-    reach = haversine_m(m["lat"].to_numpy(float), m["lon"].to_numpy(float), m["clat"].to_numpy(float),
-                        m["clon"].to_numpy(float)) + m["radius_m"].fillna(0.0).to_numpy(float)  # fmt: skip
-    m["reach"] = np.where(weight > 0, reach, np.nan)
-    footprints = _footprints(m[anchor], centre.dropna())
+    return describe(from_members(members), existing)
+
+
+def describe(summaries: dict[str, dict[str, Any]], existing: pd.DataFrame | None = None) -> list[Incident]:
+    """An :class:`Incident` per running summary (:mod:`geo._summary`), ordered by id."""
     existing = existing if existing is not None else pd.DataFrame(columns=["status", "first_seen"])
-    real = m[~m["echo"].to_numpy(bool)]
-    g_all = m.groupby("incident_id", sort=True)
-    stats = pd.DataFrame({
-        "first": g_all["t_h"].min(), "last": g_all["t_h"].max(), "n": g_all.size(),
-        "reach": g_all["reach"].max(),
-    })  # fmt: skip
-    g_real = real.groupby("incident_id")
-    stats["reports"] = g_real.size().reindex(stats.index).fillna(0).astype(int)
-    stats["reporters"] = g_real["author_key"].nunique().reindex(stats.index).fillna(0).astype(int)
-    stats["people"] = pd.to_numeric(real["people"], errors="coerce").groupby(real["incident_id"]).max().reindex(stats.index)
-    cats = real.dropna(subset=["category"]).groupby(["incident_id", "category"]).size().reset_index(name="k")
-    cats = cats.sort_values(["incident_id", "k", "category"], ascending=[True, False, True]).drop_duplicates("incident_id")
-    stats["category"] = cats.set_index("incident_id")["category"].reindex(stats.index)
-    urg = real.dropna(subset=["urgency"])
-    urg = urg.assign(rank=urg["urgency"].astype(str).str.lower().map(URGENCY_RANK).fillna(0))
-    urg = urg.sort_values(["incident_id", "rank"], ascending=[True, False]).drop_duplicates("incident_id")
-    stats["urgency"] = urg.set_index("incident_id")["urgency"].reindex(stats.index)
-    needs = real[["incident_id", "needs"]].explode("needs").dropna(subset=["needs"])
-    need_counts: dict[str, dict[str, int]] = {}
-    for (inc_id, need), k in needs.groupby(["incident_id", "needs"]).size().items():
-        need_counts.setdefault(inc_id, {})[str(need)] = int(k)
-    ev = m.sort_values(["incident_id", "echo", "t_h", "report_id"]).groupby("incident_id").head(EVIDENCE_KEPT)
-    evidence = _runs(ev["incident_id"].to_numpy(dtype=object), ev["report_id"].to_numpy(dtype=object))
-    d = m.loc[m["district_lgd"].notna(), ["incident_id", "district_lgd"]].astype({"district_lgd": int})
-    d = d.drop_duplicates().sort_values(["incident_id", "district_lgd"])
-    dists = _runs(d["incident_id"].to_numpy(dtype=object), d["district_lgd"].to_numpy(dtype=object))
-    out: list[Incident] = []
     known_status = dict(zip(existing.index, existing["status"], strict=True))
     known_first = {k: v.to_pydatetime() for k, v in zip(existing.index, existing["first_seen"], strict=True) if pd.notna(v)}
-    centre_lat, centre_lon = centre["lat"].to_dict(), centre["lon"].to_dict()
-    for inc_id, row in zip(stats.index, stats.itertuples(), strict=True):
-        status, first_seen = known_status.get(inc_id, "new"), to_time(row.first)
+    where = shapes(summaries)
+    out: list[Incident] = []
+    for inc_id in sorted(summaries):
+        s = summaries[inc_id]
+        lat, lon, reach, ring = where[inc_id]
+        first_seen = to_time(s["t0"]) if s["t0"] is not None else None
         if inc_id in known_first:
-            first_seen = min(first_seen, known_first[inc_id])
-        lat, lon = centre_lat.get(inc_id, np.nan), centre_lon.get(inc_id, np.nan)
+            first_seen = min(first_seen, known_first[inc_id]) if first_seen is not None else known_first[inc_id]
         out.append(Incident(
-            incident_id=str(inc_id), status=status, state="active",
-            lat=float(lat), lon=float(lon), radius_m=float(row.reach),
-            footprint=footprints.get(str(inc_id), ()), reports=int(row.reports), echoes=int(row.n - row.reports),
-            reporters=int(row.reporters), people=int(row.people) if pd.notna(row.people) else 0,
-            needs=dict(sorted(need_counts.get(inc_id, {}).items())),
-            urgency=row.urgency if isinstance(row.urgency, str) else None,
-            category=row.category if isinstance(row.category, str) else None,
-            first_seen=first_seen, last_seen=to_time(row.last), evidence=evidence.get(inc_id, ()),
-            districts=dists.get(inc_id, ()),
+            incident_id=str(inc_id), status=known_status.get(inc_id, "new"), state="active",
+            lat=float(lat), lon=float(lon), radius_m=float(reach), footprint=ring, reports=int(s["real"]),
+            echoes=int(s["n"] - s["real"]), reporters=len(s["au"]), people=max(map(int, s["pp"]), default=0),
+            needs=dict(sorted(s["ne"].items())), urgency=top_urgency(s["ur"]), category=top_category(s["ca"]),
+            first_seen=first_seen, last_seen=to_time(s["t1"]) if s["t1"] is not None else first_seen,
+            evidence=tuple(e[2] for e in s["ev"]), districts=tuple(s["di"]),
         ))  # fmt: skip
     return out
 
@@ -329,9 +240,10 @@ def rebuild_incidents(reports: pd.DataFrame, params: ClusterParams | None = None
     labels[sub] = lab
     m["incident_id"] = _name_groups(m, labels)
     m = _attach_echoes(m, m)
-    incidents = summarize(m)
+    summaries = from_members(m)
+    incidents = describe(summaries)
     history = [IncidentEvent(i.incident_id, i.first_seen, "created", (), i.reports) for i in incidents]
-    return IncidentUpdate(m, incidents, history, frozenset(i.incident_id for i in incidents))
+    return IncidentUpdate(m, incidents, history, frozenset(i.incident_id for i in incidents), summaries)
 
 
 def _name_groups(m: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
@@ -348,14 +260,23 @@ def _name_groups(m: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
 
 
 def _attach_echoes(m: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
-    """An echo joins the incident of the report it repeats (looked up in ``known``); an echo of a
-    report never seen is a report of its own (``dup`` cleared, so it counts and links next time)."""
+    """An echo joins the incident of the report it repeats (looked up in ``known``, following chains:
+    a retweet of a retweet); an echo of a report never seen is a report of its own (``dup`` cleared,
+    so it counts and links next time)."""
     echo = m["echo_of"].notna().to_numpy() if "echo_of" in m else np.zeros(len(m), bool)
     if not echo.any():
         return m
     lookup = known.dropna(subset=["incident_id"]).drop_duplicates("report_id").set_index("report_id")["incident_id"]
-    target = m.loc[echo, "echo_of"].map(lookup)
-    m.loc[echo, "incident_id"] = target.where(target.notna(), m.loc[echo, "incident_id"])
+    for _ in range(16):  # one link of a chain per round
+        target = m.loc[echo, "echo_of"].map(lookup)
+        before = m.loc[echo, "incident_id"]
+        after = target.where(target.notna(), before)
+        m.loc[echo, "incident_id"] = after
+        if after.equals(before):
+            break
+        found = m.loc[echo & m["incident_id"].notna().to_numpy(), ["report_id", "incident_id"]]
+        lookup = pd.concat([lookup, found.set_index("report_id")["incident_id"]])
+        lookup = lookup[~lookup.index.duplicated(keep="first")]
     orphan = (echo & m["incident_id"].isna().to_numpy() & ~m["echo_of"].isin(known["report_id"]).to_numpy()
               & (m["dup"].to_numpy() == 1))
     m.loc[orphan, "dup"] = 0
@@ -391,6 +312,7 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
     # reports seen before: keep their incident if their place did not change, else re-place them
     before = store.members_by_report(new["report_id"].tolist()).set_index("report_id")
     moved_from: set[str] = set()
+    reseen: set[str] = set()
     if len(before):
         prev = before.reindex(new["report_id"])
         same = (
@@ -403,6 +325,7 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
         new.loc[same, "incident_id"] = prev["incident_id"].to_numpy()[same]
         left = prev["incident_id"].notna().to_numpy() & ~same
         moved_from = set(prev["incident_id"].to_numpy()[left])
+        reseen = set(prev["incident_id"].dropna())  # a member rewritten: its summary is rebuilt
     fresh = new["incident_id"].isna().to_numpy()
     linking = fresh & (new["dup"].to_numpy(int) == 0) & np.isin(new["tier"].to_numpy(), ["point", "area"])
     history: list[IncidentEvent] = []
@@ -518,19 +441,52 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
     changed = pd.concat([*extra_members, new.drop(columns=["echo_of"])], ignore_index=True)
     changed = changed.drop_duplicates("report_id", keep="last")
     touched = (set(changed["incident_id"].dropna()) | split_touched | moved_from) - set(retired)
-    stored = store.members_of(sorted(touched))
-    members = pd.concat([stored[~stored["report_id"].isin(changed["report_id"])], changed], ignore_index=True)
-    members = members[members["incident_id"].isin(touched)]
     existing = store.incidents_frame(ids=sorted(touched | set(retired)), include_merged=True).set_index("incident_id")
-    incidents = summarize(members, existing)
-    alive = {i.incident_id for i in incidents}
+    summaries, dirty = _grown_summaries(store, touched, retired, new, dirty=split_touched | moved_from | reseen)
+    if dirty:  # rebuilt from all their members (splits, re-geocoded reports, a report turned copy)
+        stored = store.members_of(sorted(dirty))
+        members = pd.concat([stored[~stored["report_id"].isin(changed["report_id"])], changed], ignore_index=True)
+        summaries.update(from_members(members[members["incident_id"].isin(dirty)]))
+    incidents = describe(summaries, existing)
+    alive = set(summaries)
     for inc_id in sorted(touched - alive):
         retired[inc_id] = ("empty", None)
     incidents += [_retired(k, state, into, existing, now) for k, (state, into) in retired.items()]
     revived = [i.incident_id for i in incidents if i.state == "active" and i.incident_id in existing.index
                and existing.loc[i.incident_id, "state"] != "active"]  # fmt: skip
     history += [IncidentEvent(k, incidents[0].last_seen, "revived", (), 0) for k in revived]
-    return IncidentUpdate(changed, incidents, history, frozenset(touched))
+    return IncidentUpdate(changed, incidents, history, frozenset(touched), summaries)
+
+
+def _grown_summaries(
+    store: Any, touched: set[str], retired: dict[str, tuple[str, str | None]], new: pd.DataFrame, dirty: set[str]
+) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Running summaries of the touched incidents grown by the batch's new members (merged ones
+    first combined), and the incidents (among ``dirty`` and those without a stored summary) whose
+    summary must be rebuilt from all their members."""
+    stored, unsummarised = store.incident_summaries(sorted(touched | set(retired)))
+    stale = set(dirty) | unsummarised
+    absorbed: dict[str, list[str]] = {}
+    for old, (state, into) in retired.items():
+        if state == "merged" and into is not None:
+            absorbed.setdefault(into, []).append(old)
+    summaries: dict[str, dict[str, Any]] = {}
+    flips: list[Flip] = []
+    rebuild = stale & touched
+    for inc in sorted(touched - rebuild):
+        parts = [inc, *sorted(absorbed.get(inc, []))]
+        if any(p in stale for p in parts):
+            rebuild.add(inc)
+            continue
+        have = [stored[p] for p in parts if p in stored]  # an id new in this batch starts empty
+        if len(have) > 1:
+            summaries[inc], copies = merge(inc, have)
+            flips += copies
+        else:
+            summaries[inc] = have[0] if have else empty()
+    flips += add_members(summaries, new[new["incident_id"].isin(summaries.keys())])
+    drop_reports(summaries, flips, store.members_by_report(sorted({rid for _, rid in flips})))
+    return summaries, rebuild
 
 
 def _unused_ids(store: Any, report_ids: list[str], taken: set[str]) -> dict[str, str]:

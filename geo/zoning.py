@@ -549,12 +549,14 @@ def update(
         new_cursor = store.change_cursor()
         reports = pd.DataFrame(store.reports_frame()).drop(columns="geometry")
         result: IncidentUpdate = rebuild_incidents(reports, params.cluster)
-        store.write_zoning(members=result.members, incidents=result.incidents, history=result.history, reset=True)
+        store.write_zoning(members=result.members, incidents=result.incidents, summaries=result.summaries,
+                           history=result.history, reset=True)
         n_reports = len(reports)
     else:
         reports, new_cursor = store.report_changes(cursor, params.batch_limit)
         result = update_incidents(store, reports, params.cluster)
-        store.write_zoning(members=result.members, incidents=result.incidents, history=result.history)
+        store.write_zoning(members=result.members, incidents=result.incidents, summaries=result.summaries,
+                           history=result.history)
         n_reports = len(reports)
     now = now or store.latest_event_time() or datetime.now(UTC)
     now_h = float(hours(pd.Series([now]))[0])

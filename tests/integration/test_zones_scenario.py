@@ -54,6 +54,7 @@ def _pg_cases() -> list:
     from tests.unit import test_zoning as t
 
     return [t.test_incremental_updates_give_the_same_incidents_as_a_rebuild,
+            t.test_running_summaries_match_a_rebuild_through_copies_echoes_merges_and_late_reports,
             t.test_a_bridge_merges_incidents_keeping_the_triaged_id_and_a_split_is_recorded,
             t.test_echoes_join_their_original_but_are_not_counted,
             t.test_zones_combine_incidents_alerts_and_wind_with_severity_districts_and_trend,
