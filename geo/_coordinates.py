@@ -11,6 +11,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from geo._text import _ctokens
+
 _MAX_TEXT = 100_000
 _DIGIT = re.compile(r"\d")
 _NUM_HINT = re.compile(r"\d(?:[.,]\d\d|\s?[NSEWnsew]\b)")
@@ -122,6 +124,11 @@ def find_coordinates(text: str) -> list[Found]:
     low = text.lower()
     if not (_NUM_HINT.search(text) or _has_any(low, _COORD_CUES)):
         return []  # no decimals with two places, no degree sign, no lat/long label, no hemisphere, no map
+    return _coordinates(text, low)
+
+
+def _coordinates(text: str, low: str) -> list[Found]:
+    """:func:`find_coordinates` past its first check (``low``: ``text.lower()``)."""
     out = find_map_links(text) if _has_any(low, _MAP_CUES) else []
     taken = [(f.start, f.end) for f in out]
     comps = []
@@ -158,6 +165,10 @@ def find_pins(text: str, known: dict[int, tuple[float, float]] | None) -> list[F
     text = text[:_MAX_TEXT]
     if not known or not _SIX_DIGITS.search(text):
         return []
+    return _pins(text, known)
+
+
+def _pins(text: str, known: dict[int, tuple[float, float]]) -> list[Found]:
     out = []
     for m in _PIN.finditer(text):
         code = int(m.group(1) + m.group(2))
@@ -190,7 +201,11 @@ def find_digipins(text: str) -> list[Found]:
     text = text[:_MAX_TEXT]
     if not _DIGIPIN_HINT.search(text):
         return []
-    out = []
+    return _digipins(text)
+
+
+def _digipins(text: str) -> list[Found]:
+    out: list[Found] = []
     for rx in (_DIGIPIN, _DIGIPIN_CUE):
         for m in rx.finditer(text):
             if rx is _DIGIPIN and not any(ch.isalpha() for ch in m.group()):
@@ -199,3 +214,35 @@ def find_digipins(text: str) -> list[Found]:
             if pt and not any(f.start <= m.start() < f.end for f in out):
                 out.append(Found(m.start(), m.end(), pt[0], pt[1], 4.0, "digipin", 0.95, "".join(m.groups()).upper()))
     return out
+
+
+def position_cues(text: str) -> int:
+    """Which finders can find anything in ``text``: bit 1 ``_NUM_HINT`` matches, 2 ``_DIGIPIN_HINT``,
+    4 ``_SIX_DIGITS`` (the checks :func:`find_coordinates`, :func:`find_digipins` and :func:`find_pins`
+    start with). One pass in C when ``geo._ctokens`` is built, else the three searches."""
+    if _ctokens is not None:
+        return _ctokens.position_cues(text)  # type: ignore[no-any-return]
+    return py_position_cues(text)
+
+
+def py_position_cues(text: str) -> int:
+    return (1 if _NUM_HINT.search(text) else 0) | (2 if _DIGIPIN_HINT.search(text) else 0) | (
+        4 if _SIX_DIGITS.search(text) else 0)
+
+
+def find_positions(text: str, known: dict[int, tuple[float, float]] | None) -> list[Found]:
+    """Every explicit position in ``text``: coordinates, then the DIGIPINs that overlap none of them,
+    then the PIN codes that overlap none of those (the finders above, their first checks made at once)."""
+    text = text[:_MAX_TEXT]
+    cues = position_cues(text)
+    low = text.lower()
+    found = _coordinates(text, low) if cues & 1 or _has_any(low, _COORD_CUES) else []
+    if cues & 2:
+        found += [f for f in _digipins(text) if not _overlaps(f, found)]
+    if cues & 4 and known:
+        found += [f for f in _pins(text, known) if not _overlaps(f, found)]
+    return found
+
+
+def _overlaps(f: Found, spans: list[Found]) -> bool:
+    return any(f.start < g.end and g.start < f.end for g in spans)

@@ -237,9 +237,84 @@ fail:
     return NULL;
 }
 
+static inline int is_dec(int kind, const void *data, Py_ssize_t n, Py_ssize_t i) {
+    return i < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i));
+}
+
+static inline int is_hem(Py_UCS4 c) {
+    return c == 'N' || c == 'S' || c == 'E' || c == 'W' || c == 'n' || c == 's' || c == 'e' || c == 'w';
+}
+
+static inline int is_pin_char(int kind, const void *data, Py_ssize_t n, Py_ssize_t i) {
+    if (i >= n) return 0;
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    return (c >= '2' && c <= '9') || c == 'C' || c == 'F' || c == 'J' || c == 'K' || c == 'L' || c == 'M' || c == 'P'
+           || c == 'T';
+}
+
+static inline int is_sep(int kind, const void *data, Py_ssize_t n, Py_ssize_t i) {
+    if (i >= n) return 0;
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    return c == '-' || c == ' ';
+}
+
+/* position_cues(text) -> bits of the checks geo._coordinates starts with, each whether its regular
+ * expression matches anywhere in text: 1 _NUM_HINT \d(?:[.,]\d\d|\s?[NSEWnsew]\b), 2 _DIGIPIN_HINT
+ * [2-9CFJKLMPT]{3}[- ][2-9CFJKLMPT]{3}[- ][2-9CFJKLMPT]{4}|[Dd][Ii][Gg][Ii][Pp][Ii][Nn], 4 _SIX_DIGITS
+ * \d{3}\s?\d{3}. */
+static PyObject *position_cues(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "position_cues() needs a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    long bits = 0;
+    static const char digipin[] = "digipin";
+    for (Py_ssize_t i = 0; i < n && bits != 7; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!(bits & 2)) {
+            if (is_pin_char(kind, data, n, i) && is_pin_char(kind, data, n, i + 1) && is_pin_char(kind, data, n, i + 2)
+                && is_sep(kind, data, n, i + 3) && is_pin_char(kind, data, n, i + 4) && is_pin_char(kind, data, n, i + 5)
+                && is_pin_char(kind, data, n, i + 6) && is_sep(kind, data, n, i + 7) && is_pin_char(kind, data, n, i + 8)
+                && is_pin_char(kind, data, n, i + 9) && is_pin_char(kind, data, n, i + 10)
+                && is_pin_char(kind, data, n, i + 11))
+                bits |= 2;
+            else if ((c == 'D' || c == 'd') && i + 7 <= n) {
+                int k = 1;
+                for (; k < 7; k++) {
+                    Py_UCS4 d = PyUnicode_READ(kind, data, i + k);
+                    if (d != (Py_UCS4)digipin[k] && d != (Py_UCS4)(digipin[k] - 32)) break;
+                }
+                if (k == 7) bits |= 2;
+            }
+        }
+        if (!Py_UNICODE_ISDECIMAL(c)) continue;
+        if (!(bits & 1)) {
+            if (i + 1 < n) {
+                Py_UCS4 d = PyUnicode_READ(kind, data, i + 1);
+                Py_ssize_t j = -1;
+                if ((d == '.' || d == ',') && is_dec(kind, data, n, i + 2) && is_dec(kind, data, n, i + 3)) bits |= 1;
+                else if (is_hem(d)) j = i + 1;
+                else if (Py_UNICODE_ISSPACE(d) && i + 2 < n && is_hem(PyUnicode_READ(kind, data, i + 2))) j = i + 2;
+                if (j >= 0 && (j + 1 >= n || !is_word(PyUnicode_READ(kind, data, j + 1)))) bits |= 1;
+            }
+        }
+        if (!(bits & 4) && is_dec(kind, data, n, i + 1) && is_dec(kind, data, n, i + 2)) {
+            if (is_dec(kind, data, n, i + 3) && is_dec(kind, data, n, i + 4) && is_dec(kind, data, n, i + 5)) bits |= 4;
+            else if (i + 3 < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 3)) && is_dec(kind, data, n, i + 4)
+                     && is_dec(kind, data, n, i + 5) && is_dec(kind, data, n, i + 6))
+                bits |= 4;
+        }
+    }
+    return PyLong_FromLong(bits);
+}
+
 static PyMethodDef methods[] = {
     {"columns", columns, METH_VARARGS, "Token columns of a text (see geo._text.token_columns)."},
     {"visit", visit, METH_VARARGS, "Indices of the tokens worth a look (see geo.geocoding.Geocoder._mentions)."},
+    {"position_cues", position_cues, METH_O, "Which position finders can find anything (see geo._coordinates)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from geo._abbreviations import AFTER_PLACE, ANYWHERE
-from geo._coordinates import find_coordinates, find_digipins, find_pins
+from geo._coordinates import find_positions
 from geo._text import _ctokens, Memo, TokenColumns, fold, is_indic, name_key, skeleton, token_columns
 from geo.gazetteer import Gazetteer
 from geo.model import Location
@@ -203,9 +203,7 @@ class Geocoder:
     def _explicit(self, text: str) -> list[Location]:
         if not _DIGIT.search(text):
             return []
-        found = find_coordinates(text)
-        found += [f for f in find_digipins(text) if not _overlaps(f.start, f.end, found)]
-        found += [f for f in find_pins(text, self.gaz.pins) if not _overlaps(f.start, f.end, found)]
+        found = find_positions(text, self.gaz.pins)
         if not found:
             return []
         from geo import boundaries

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo._coordinates import decode_digipin, find_coordinates, find_digipins, find_pins
+from geo import _coordinates
+from geo._coordinates import decode_digipin, find_coordinates, find_digipins, find_pins, find_positions
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,31 @@ def test_written_pairs_are_read_back(lat: float, lon: float, fmt: str) -> None:
 @given(st.integers(min_value=91, max_value=999), st.integers(min_value=0, max_value=180))
 def test_absurd_latitudes_are_rejected(lat: int, lon: int) -> None:
     assert find_coordinates(f"lat {lat}.5 lon {lon}.5") == []
+
+
+# Characters the first checks of the finders turn on: digits (also of other scripts), separators,
+# hemisphere letters, DIGIPIN letters, the word "digipin" in any case, kinds of space.
+_CUE_CHARS = "0123456789 -.,NSEWnsewDdIiGgPpCFJKLMTx_\t\n\u00a0\u2003١০२°İé"
+_PINS = {743456: (22.1, 88.9), 700001: (22.57, 88.36), 110001: (28.63, 77.22)}
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(alphabet=_CUE_CHARS, max_size=40), st.text(max_size=40)))
+def test_position_cues_in_c_match_the_regular_expressions(text: str) -> None:
+    assert _coordinates._ctokens is not None  # built by `pip install -e .`
+    assert _coordinates._ctokens.position_cues(text) == _coordinates.py_position_cues(text)
+
+
+_POSITION_PARTS = ["22.5726, 88.3639", "14.0°N 86.3°E", "lat 22.57 long 88.36", "PIN 743456", "700001", "110 001",
+                   "39J-438-TJC7", "DIGIPIN", "39J438TJC7", "https://maps.google.com/?q=22.57,88.36", "Rs 700001",
+                   "12 N", "Kolkata", " ", ", ", "-", "5"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_POSITION_PARTS), max_size=8))
+def test_find_positions_is_the_three_finders_together(parts: list[str]) -> None:
+    text = "".join(parts)
+    found = find_coordinates(text)
+    found += [f for f in find_digipins(text) if not any(f.start < g.end and g.start < f.end for g in found)]
+    found += [f for f in find_pins(text, _PINS) if not any(f.start < g.end and g.start < f.end for g in found)]
+    assert find_positions(text, _PINS) == found
