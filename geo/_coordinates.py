@@ -41,6 +41,9 @@ _COMP = re.compile(
     r"(?P<hem>[NSEW](?![A-Za-z]))?",
     re.I,
 )
+# What _component needs of a number without two decimals: a degree sign or word, minutes, a hemisphere
+# letter right after it, or a lat/long label (the same expressions and flags as in _COMP).
+_MARK = re.compile(r"[°º˚]|deg|\d\s*['′’‘]|\d\s*[NSEW](?![A-Za-z])|\b(?:lat(?:itude)?|lon(?:g(?:itude)?)?|lng)\b", re.I)
 _GAP = re.compile(r"^\s*(?:,|;|/|\band\b|&)?\s*$", re.I)
 _MAP_LINK = re.compile(
     r"(?:https?://)?(?:www\.)?(?:google\.[a-z.]{2,6}/maps|maps\.google\.[a-z.]{2,6}|maps\.app\.goo\.gl|goo\.gl/maps"
@@ -127,9 +130,12 @@ def find_coordinates(text: str) -> list[Found]:
     return _coordinates(text, low)
 
 
-def _coordinates(text: str, low: str) -> list[Found]:
-    """:func:`find_coordinates` past its first check (``low``: ``text.lower()``)."""
+def _coordinates(text: str, low: str, decimals: bool = True) -> list[Found]:
+    """:func:`find_coordinates` past its first check (``low``: ``text.lower()``; ``decimals``: False
+    when the text has no number with two decimals, so every component must carry a mark)."""
     out = find_map_links(text) if _has_any(low, _MAP_CUES) else []
+    if not decimals and not _MARK.search(text):
+        return out  # "along", "latest", "long" passed the first check, but no number has a mark
     taken = [(f.start, f.end) for f in out]
     comps = []
     for m in _COMP.finditer(text):
@@ -236,7 +242,10 @@ def find_positions(text: str, known: dict[int, tuple[float, float]] | None) -> l
     text = text[:_MAX_TEXT]
     cues = position_cues(text)
     low = text.lower()
-    found = _coordinates(text, low) if cues & 1 or _has_any(low, _COORD_CUES) else []
+    if cues & 1:
+        found = _coordinates(text, low)
+    else:  # no number with two decimals: perhaps a degree sign or a label
+        found = _coordinates(text, low, decimals=False) if _has_any(low, _COORD_CUES) else []
     if cues & 2:
         found += [f for f in _digipins(text) if not _overlaps(f, found)]
     if cues & 4 and known:

@@ -116,7 +116,8 @@ def test_position_cues_in_c_match_the_regular_expressions(text: str) -> None:
 
 _POSITION_PARTS = ["22.5726, 88.3639", "14.0°N 86.3°E", "lat 22.57 long 88.36", "PIN 743456", "700001", "110 001",
                    "39J-438-TJC7", "DIGIPIN", "39J438TJC7", "https://maps.google.com/?q=22.57,88.36", "Rs 700001",
-                   "12 N", "Kolkata", " ", ", ", "-", "5"]
+                   "12 N", "Kolkata", " ", ", ", "-", "5", "22°34'12\"N 88°21'36\"E", "14N 86E", "along", "latest",
+                   "long 88 lat 22", "5 deg", "33°51'S", "151°12'E", "17", "ſ", "n"]
 
 
 @settings(max_examples=500, deadline=None)
