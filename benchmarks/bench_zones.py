@@ -146,6 +146,9 @@ def bench_incremental(stored: int, batch: int, runs: int = 5, profile: str = "")
         shutil.copyfile(cache, work)
         store = open_store(f"sqlite:///{work}")
         store._db.execute("DELETE FROM zoning_state WHERE key = 'zones_drawn_h'")  # batch 0 redraws the zones
+        from geo.zoning import _district_tree
+
+        _district_tree()  # the district boundaries: loaded once per zoning process, not per batch
         walls, cpus = [], []
         for b in range(runs + 1):
             k = stored + b * batch

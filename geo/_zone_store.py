@@ -261,6 +261,22 @@ class _ZoneTables:
             sql += " WHERE " + " AND ".join(where)
         return decode_incidents(self._select(sql + " ORDER BY last_seen DESC", params))
 
+    def incident_states(self, incident_ids: Sequence[str]) -> pd.DataFrame:
+        """Triage status, state, centre, reports and first seen of these incidents (any state), indexed
+        by id: what the zoning keeps of an incident it rewrites (no footprint or evidence decoded)."""
+        cols = ["incident_id", "status", "state", "lat", "lon", "reports", "first_seen"]
+        ids = list(incident_ids)
+        frames = [pd.DataFrame(columns=cols)]
+        for k in range(0, len(ids), 5000):
+            chunk = ids[k : k + 5000]
+            frames.append(self._object_frame(f"SELECT {', '.join(cols)} FROM incidents "
+                                             f"WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk, cols))  # fmt: skip
+        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")
+        for col in ("lat", "lon", "reports"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+        return df.set_index("incident_id")
+
     def incident_exists(self, incident_id: str) -> bool:
         """Whether an active incident holds this id."""
         sql = "SELECT 1 AS x FROM incidents WHERE incident_id = ? AND state = 'active'"

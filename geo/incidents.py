@@ -210,8 +210,8 @@ def _runs(keys: np.ndarray, values: np.ndarray) -> dict[Any, tuple[Any, ...]]:
     return {keys[a]: tuple(chunk.tolist()) for a, chunk in zip(starts.tolist(), np.split(values, starts[1:]), strict=True)}
 
 
-def _retired(inc_id: str, state: str, into: str | None, existing: pd.DataFrame, t: datetime) -> Incident:
-    row = existing.loc[inc_id] if inc_id in existing.index else None
+def _retired(inc_id: str, state: str, into: str | None, existing: dict[str, dict[str, Any]], t: datetime) -> Incident:
+    row = existing.get(inc_id)
     return Incident(
         incident_id=inc_id, status=row["status"] if row is not None else "new", state=state,  # type: ignore[arg-type]
         lat=float(row["lat"]) if row is not None else float("nan"), lon=float(row["lon"]) if row is not None else float("nan"),
@@ -362,7 +362,7 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
         incs_of = comp_old.groupby("comp")["inc"].apply(list).to_dict()
         touched_old = sorted({x for c in set(comp_new) for x in incs_of.get(c, [])})
         merging = [x for c in set(comp_new) if len(incs_of.get(c, [])) > 1 for x in incs_of[c]]
-        existing = store.incidents_frame(ids=sorted(set(merging)), include_merged=True).set_index("incident_id")
+        existing = store.incident_states(sorted(set(merging))).to_dict("index")
         # per component of the batch: its rows, earliest report first (one sort, no per-group frames)
         rid_new = new.loc[new_pts, "report_id"].to_numpy(dtype=object)
         t_new = new.loc[new_pts, "t_h"].to_numpy(float)
@@ -441,7 +441,7 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
     changed = pd.concat([*extra_members, new.drop(columns=["echo_of"])], ignore_index=True)
     changed = changed.drop_duplicates("report_id", keep="last")
     touched = (set(changed["incident_id"].dropna()) | split_touched | moved_from) - set(retired)
-    existing = store.incidents_frame(ids=sorted(touched | set(retired)), include_merged=True).set_index("incident_id")
+    existing = store.incident_states(sorted(touched | set(retired)))
     summaries, dirty = _grown_summaries(store, touched, retired, new, dirty=split_touched | moved_from | reseen)
     if dirty:  # rebuilt from all their members (splits, re-geocoded reports, a report turned copy)
         stored = store.members_of(sorted(dirty))
@@ -451,9 +451,10 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
     alive = set(summaries)
     for inc_id in sorted(touched - alive):
         retired[inc_id] = ("empty", None)
-    incidents += [_retired(k, state, into, existing, now) for k, (state, into) in retired.items()]
-    revived = [i.incident_id for i in incidents if i.state == "active" and i.incident_id in existing.index
-               and existing.loc[i.incident_id, "state"] != "active"]  # fmt: skip
+    rows = existing.to_dict("index")
+    incidents += [_retired(k, state, into, rows, now) for k, (state, into) in retired.items()]
+    revived = [i.incident_id for i in incidents if i.state == "active" and i.incident_id in rows
+               and rows[i.incident_id]["state"] != "active"]  # fmt: skip
     history += [IncidentEvent(k, incidents[0].last_seen, "revived", (), 0) for k in revived]
     return IncidentUpdate(changed, incidents, history, frozenset(touched), summaries)
 
@@ -516,16 +517,17 @@ def _unused_id(store: Any, report_id: str, taken: set[str]) -> str:
     raise RuntimeError(msg)
 
 
-def _survivor(olds: list[str], existing: pd.DataFrame) -> str:
+def _survivor(olds: list[str], existing: dict[str, dict[str, Any]]) -> str:
     """Which of several merging incidents keeps its id: the furthest in triage, then the largest,
     then the oldest."""
 
     def key(inc_id: str) -> tuple[Any, ...]:
-        if inc_id not in existing.index:
+        row = existing.get(inc_id)
+        if row is None:
             return (0, 0, 0.0, inc_id)
-        row = existing.loc[inc_id]
         first = row["first_seen"].timestamp() if pd.notna(row["first_seen"]) else 0.0
-        return (-_STATUS_RANK.get(str(row["status"]), 0), -int(row["reports"] or 0), first, inc_id)
+        reports = row["reports"]
+        return (-_STATUS_RANK.get(str(row["status"]), 0), -(int(reports) if reports == reports else 0), first, inc_id)
 
     return min(olds, key=key)
 
