@@ -9,7 +9,9 @@ Data: the IDRISI-R gold tweets (HumAID labels, CC BY 4.0, Suwaileh et al.) read 
     python3 ../shared/tools/eval_classify.py ../shared/data/idrisi/lmr/cyclone_idai_2019.jsonl \
         --cmd '.venv/bin/crisismap classify --model /tmp/m.npz.gz'
 
-Model: hashed word 1-2-grams + char_wb 3- and 5-grams, TF-IDF (geo/_features.py), one-vs-rest linear SVM
+Model: hashed word 1-2-grams + char_wb 3- and 5-grams, TF-IDF (geo/_features.py), over the text the
+classifier builds (``geo.classification.model_texts``: normalised text + one token per need the lexicons
+find, + English glosses for Hindi/Bengali posts), one-vs-rest linear SVM
 with balanced class weights; margins become probabilities by a softmax with a temperature fitted on
 leave-one-event-out margins (log-loss). ``--loeo`` writes per-event and per-class F1 to the card.
 """
@@ -28,8 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo._features import HashedTfidf, normalise  # noqa: E402
-from geo.classification import MODEL_PATH, Classifier  # noqa: E402
+from geo._features import HashedTfidf  # noqa: E402
+from geo.classification import MODEL_PATH, Classifier, model_texts  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "idrisi" / "lmr"
 
@@ -57,7 +59,7 @@ def train(
     """Fit features and the linear SVM on ``rows``; returns a ready Classifier."""
     from sklearn.svm import LinearSVC
 
-    texts = [normalise(text) for text, _ in rows]
+    texts = model_texts([text for text, _ in rows])  # what classify_batch gives the model
     labels = [label for _, label in rows]
     features = HashedTfidf.fit(texts, bits=bits, char_sizes=char_sizes)
     model = LinearSVC(C=c, class_weight="balanced", random_state=0)
@@ -130,7 +132,7 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown event {unknown[0]!r}; events: {', '.join(events)}")
     card: dict[str, object] = {
-        "model": "hashed word 1-2-gram + char_wb n-gram TF-IDF, one-vs-rest linear SVM (balanced), softmax(T * margin)",
+        "model": "hashed word 1-2-gram + char_wb n-gram TF-IDF (+ need tokens), one-vs-rest linear SVM (balanced), softmax(T * margin)",
         "params": {"C": args.C, "bits": args.bits, "char_sizes": list(args.char_sizes), "temperature": args.temperature},
         "data": "IDRISI-R gold (HumAID labels), CC BY 4.0, Suwaileh et al.; ../shared/data/idrisi/lmr",
         "held_out_events": args.holdout,

@@ -6,7 +6,8 @@ backed by keyword lexicons in English, Hindi, Bengali and romanised Hindi/Bengal
 
 * **category**: the model's best HumAID class. Posts in Hindi, Bengali or romanised Hindi/Bengali
   first get English glosses of the crisis words they use ("फंसे" -> "stranded"), so the English-
-  trained model can read them. Three HumAID classes have no training data in IDRISI-R; they come
+  trained model can read them; every post also gets one token per need the lexicons find in it
+  (``need_rescue``, ...), the same in any language (``model_texts``). Three HumAID classes have no training data in IDRISI-R; they come
   from rules, only when the model is unsure (confidence below ``RULE_CONFIDENCE``) and the post
   states no need: ``sympathy_and_support`` (prayers, condolences), ``other_relevant_information``
   (weather updates: landfall, wind speed, forecast) and ``not_humanitarian`` (no crisis word at all,
@@ -37,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -57,6 +58,7 @@ __all__ = [
     "Classification",
     "Classifier",
     "ClassifierError",
+    "model_texts",
 ]
 
 Category = HumanitarianCategory
@@ -126,29 +128,21 @@ class Classifier:
     def _classify_chunk(self, texts: list[str]) -> list[Classification]:
         if not texts:
             return []
-        lowered = [t.lower() for t in texts]
-        found = _POST_LEXICON.counts(lowered)  # needs, urgency, people and romanised words at once
-        needs, people, urgent = scan(lowered, found)
-        normalised = normalise_batch(texts)
-        stripped = [n.replace("httpurl", "").replace("atuser", "") for n in normalised]
-        languages = detect_languages(stripped, found)
-        model_input = [
-            f"{norm} {_glosses(low, need)}" if lang != "en" else norm
-            for norm, low, lang, need in zip(normalised, lowered, languages, needs, strict=True)
-        ]
-        categories, confidences = self._predict(model_input)
+        read = _read(texts)
+        categories, confidences = self._predict(read.model_input)
         results = []
-        for i, text in enumerate(lowered):
+        for i, text in enumerate(read.lowered):
             category, confidence = categories[i], confidences[i]
-            if confidence < RULE_CONFIDENCE or not _has_words(stripped[i]):
-                category, confidence = _apply_rules(category, confidence, text, stripped[i], needs[i])
+            needs, stripped = read.needs[i], read.stripped[i]
+            if confidence < RULE_CONFIDENCE or not _has_words(stripped):
+                category, confidence = _apply_rules(category, confidence, text, stripped, needs)
             results.append(
                 Classification(
                     category=category,
-                    needs=needs[i],
-                    urgency=urgency_of(category, needs[i], urgent[i]),
-                    people=people[i],
-                    language=languages[i],
+                    needs=needs,
+                    urgency=urgency_of(category, needs, read.urgent[i]),
+                    people=read.people[i],
+                    language=read.languages[i],
                     confidence=confidence,
                 )
             )
@@ -186,6 +180,48 @@ class Classifier:
         if card is not None:
             card_path = path.with_name(path.name.split(".")[0] + ".json")
             card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def model_texts(texts: Sequence[str]) -> list[str]:
+    """What the model reads of each post (as ``classify_batch`` builds it; training uses the same):
+    the normalised text, English glosses of a non-English post's crisis words, and one token per
+    stated need (``need_rescue``, ...; no normalised text can hold an underscore)."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    return [m for i in range(0, len(texts), CHUNK) for m in _read(texts[i : i + CHUNK]).model_input]
+
+
+class _Read(NamedTuple):
+    """Everything read off a chunk of posts before the model scores it."""
+
+    lowered: list[str]
+    needs: list[tuple[str, ...]]
+    people: list[int | None]
+    urgent: list[bool]
+    stripped: list[str]  # normalised, without the link and handle tokens
+    languages: list[str]
+    model_input: list[str]
+
+
+def _read(texts: list[str]) -> _Read:
+    lowered = [t.lower() for t in texts]
+    found = _POST_LEXICON.counts(lowered)  # needs, urgency, people and romanised words at once
+    needs, people, urgent = scan(lowered, found)
+    normalised = normalise_batch(texts)
+    stripped = [n.replace("httpurl", "").replace("atuser", "") for n in normalised]
+    languages = detect_languages(stripped, found)
+    model_input = [
+        _model_text(norm, low, lang, need)
+        for norm, low, lang, need in zip(normalised, lowered, languages, needs, strict=True)
+    ]
+    return _Read(lowered, needs, people, urgent, stripped, languages, model_input)
+
+
+def _model_text(normalised: str, lowered: str, language: str, needs: tuple[str, ...]) -> str:
+    if language != "en":
+        normalised = f"{normalised} {_glosses(lowered, needs)}"
+    if needs:
+        return f"{normalised} {' '.join(_NEED_TOKENS[need] for need in needs)}"
+    return normalised
 
 
 def urgency_of(category: str, needs: tuple[str, ...], urgent_marker: bool) -> str:
@@ -250,6 +286,7 @@ _NEED_GLOSSES = {
     "clothing": "need clothes",
     "sanitation": "need sanitation",
 }
+_NEED_TOKENS = {need: f"need_{need}" for need in NEEDS}
 _SURVIVOR = re.compile(r"[^0rt!?\s]")
 _SYMPATHY = re.compile(
     r"\b(?:pray\w*|thoughts (?:are )?with|condolence\w*|rip|rest in peace|god bless|stay strong|sending love|"

@@ -8,7 +8,16 @@ import socket
 
 import pytest
 
-from geo.classification import CATEGORIES, NEEDS, URGENCIES, Classification, Classifier, ClassifierError, urgency_of
+from geo.classification import (
+    CATEGORIES,
+    NEEDS,
+    URGENCIES,
+    Classification,
+    Classifier,
+    ClassifierError,
+    model_texts,
+    urgency_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +136,25 @@ def test_bengali_script(classifier: Classifier) -> None:
     damage = classify(classifier, "ঝড়ে রাস্তা ও সেতু ভেঙে গেছে, বিদ্যুৎ নেই")
     assert (damage.language, damage.category, damage.needs) == ("bn", "infrastructure_and_utility_damage", ("power",))
     assert classify(classifier, "পাঁচজন নিখোঁজ").people == 5
+
+
+def test_a_need_reads_the_same_to_the_model_in_every_language(classifier: Classifier) -> None:
+    posts = ["My brother is missing since the flood", "मेरा भाई बाढ़ के बाद से लापता है", "আমার ভাই বন্যার পর থেকে নিখোঁজ"]
+    for text in model_texts(posts):
+        assert text.split().count("need_missing_person") == 1
+    assert [r.category for r in classifier.classify_batch(posts)] == ["missing_or_found_people"] * 3
+    # a post without a need gets no token, and no post can spell one itself (underscores are dropped)
+    assert "need_" not in " ".join(model_texts(["Bridge collapsed near the dam", "type need_rescue here"]))
+
+
+def test_training_reads_posts_as_classify_does(classifier: Classifier) -> None:
+    posts = ["हम ५ लोग छत पर फंसे हैं", "Donate to the Red Cross", "Roads flooded, no power", "12 dead", ""]
+    proba = classifier.predict_proba(model_texts(posts))
+    results = classifier.classify_batch(posts)
+    for row, result in zip(proba, results, strict=True):
+        if result.category in classifier.classes:  # not replaced by a rule
+            assert classifier.classes[int(row.argmax())] == result.category
+            assert result.confidence == pytest.approx(float(row.max()), abs=1e-4)
 
 
 def test_romanised_hindi_is_code_mixed(classifier: Classifier) -> None:
