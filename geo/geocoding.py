@@ -98,7 +98,7 @@ class Geocoder:
         self._places: dict[int, tuple[Any, ...]] = {}  # see _place
         self._name_rules = Memo(self._name_rule, 200_000)  # per gazetteer name, see _accept
         self._hashtags = Memo(self._hashtag, 50_000)  # per lower-case hashtag, see _hashtag
-        #: 3 for each word that follows the first word of a longer name or prefix, 1 for others.
+        #: The words that come second in a longer name (3; py_visit reads any other word as 1).
         self._later = dict.fromkeys({k.split(" ", 2)[1] for k in (*gazetteer.index, *gazetteer.prefixes) if " " in k}, 3)
         self._abbr_ids: dict[str, tuple[int, ...]] = {}
         for abbr, (name, country) in {**ANYWHERE, **AFTER_PLACE}.items():
@@ -223,9 +223,10 @@ class Geocoder:
         """(start, end, key, candidate ids, is-event-hashtag) of each accepted place name, longest first.
 
         ``text`` has its links and @handles blanked already; explicit positions are blanked here
-        (same length, so offsets hold). Only tokens that can start a mention are visited: those whose
-        form (memoised per form) is a name or the start of one, has a spelling variant or an Indic
-        stem that is a name, and the first token of each hashtag; every other token adds nothing."""
+        (same length, so offsets hold). Only tokens that can start a mention are visited (see
+        :func:`py_visit`): those whose form can be a name on its own, has a spelling variant or an
+        Indic stem that is a name (memoised per form), the first word of a longer name when the next
+        word can continue one, and the first token of each hashtag; every other token adds nothing."""
         for s0, s1 in taken:
             text = text[:s0] + " " * (s1 - s0) + text[s1:]
         cols = token_columns(text)
