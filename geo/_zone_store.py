@@ -212,6 +212,21 @@ class _ZoneTables:
                                              MEMBER_COLUMNS))  # fmt: skip
         return decode_members(pd.concat(frames, ignore_index=True))
 
+    def newest_member_hour(self) -> float | None:
+        """The latest ``t_h`` of any member (None when the zoning saw nothing yet)."""
+        value = self._select("SELECT max(t_h) AS t FROM incident_members")["t"].iloc[0]
+        return float(value) if value is not None and pd.notna(value) else None
+
+    def clustered_members_since(self, since_h: float) -> pd.DataFrame:
+        """Members a neighbour search can return (point or area tier, located, no echo, in an
+        incident) with ``t_h`` from ``since_h`` on."""
+        cols = ", ".join(MEMBER_COLUMNS)
+        df = self._object_frame(
+            f"SELECT {cols} FROM incident_members WHERE t_h >= ? AND lat IS NOT NULL AND dup = 0 "
+            "AND tier IN ('point', 'area') AND incident_id IS NOT NULL", (float(since_h),), MEMBER_COLUMNS,
+        )
+        return decode_members(df)
+
     def member_counts(self, since_h: float, split_h: float) -> pd.DataFrame:
         """Per incident, reports (not duplicates) with ``t_h`` in (split_h, +inf) as ``recent`` and in
         (since_h, split_h] as ``before``: what a zone's trend is computed from."""

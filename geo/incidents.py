@@ -47,6 +47,7 @@ from geo._summary import (
     top_category,
     top_urgency,
 )
+from geo._window import MemberWindow
 from geo._zone_store import MEMBER_COLUMNS
 from geo.clustering import (
     EARTH_RADIUS_M,
@@ -301,9 +302,11 @@ def _boxes(m: pd.DataFrame, reach_m: np.ndarray, window_h: float, cell_deg: floa
                             g["t0"] - window_h, g["t1"] + window_h))  # fmt: skip
 
 
-def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | None = None) -> IncidentUpdate:
+def update_incidents(
+    store: Any, reports: pd.DataFrame, params: ClusterParams | None = None, window: MemberWindow | None = None
+) -> IncidentUpdate:
     """Assign a batch of new or changed reports to incidents, reading only the stored members near
-    them (and the incidents they touch); see the module docstring."""
+    them (from ``window`` when it holds them) and the incidents they touch; see the module docstring."""
     params = params or ClusterParams()
     new = members_from_reports(reports, params)
     if new.empty:
@@ -339,9 +342,11 @@ def update_incidents(store: Any, reports: pd.DataFrame, params: ClusterParams | 
         point_reach = params.eps_m + params.uncertainty_weight * (r + params.point_radius_m) \
             + params.precise_weight * params.point_radius_m  # the most any partner's radius adds (clustering._reach)
         reach = np.where(cand["tier"].to_numpy() == "area", params.eps_m + r, point_reach)
-        near = store.members_near(_boxes(cand, reach, params.window_h))
+        boxes = _boxes(cand, reach, params.window_h)
+        near = window.near(boxes) if window is not None and window.covers(boxes) else store.members_near(boxes)
         near = near[near["incident_id"].notna() & (near["dup"].fillna(0).astype(int) == 0)
                     & ~near["report_id"].isin(new["report_id"])]  # fmt: skip
+        near = near.sort_values("report_id", kind="stable")  # one order whatever answered
     else:
         near = new.iloc[:0]
     old_pts = near[near["tier"] == "point"].reset_index(drop=True)

@@ -51,6 +51,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
+from geo._window import MemberWindow
 from geo.clustering import EARTH_RADIUS_M, ClusterParams, chord_m, components, haversine_m, unit_xyz
 from geo.incidents import URGENCY_RANK, IncidentUpdate, hours, rebuild_incidents, to_time, update_incidents
 from geo.model import Zone
@@ -538,10 +539,12 @@ def update(
     track: Sequence[TrackFix] = (),
     now: datetime | None = None,
     rebuild: bool = False,
+    window: MemberWindow | None = None,
 ) -> ZoningResult:
     """One zoning step: incidents from the reports changed since the last step (all of them on the
     first step or with ``rebuild``), then the zones at ``now`` (default: the newest event time in
-    the store, the scenario's clock)."""
+    the store, the scenario's clock). A zoning process passes the same ``window`` to every step: it
+    keeps the recent members in memory (:class:`geo._window.MemberWindow`), same results."""
     params = params or ZoningParams()
     started = time.perf_counter()
     cursor = store.zoning_cursor()
@@ -552,12 +555,18 @@ def update(
         store.write_zoning(members=result.members, incidents=result.incidents, summaries=result.summaries,
                            history=result.history, reset=True)
         n_reports = len(reports)
+        if window is not None:
+            window.reset()  # read again (recent members only) at the next step
     else:
+        if window is not None:
+            window.sync(store, cursor)
         reports, new_cursor = store.report_changes(cursor, params.batch_limit)
-        result = update_incidents(store, reports, params.cluster)
+        result = update_incidents(store, reports, params.cluster, window)
         store.write_zoning(members=result.members, incidents=result.incidents, summaries=result.summaries,
                            history=result.history)
         n_reports = len(reports)
+        if window is not None:
+            window.apply(result.members, new_cursor)
     now = now or store.latest_event_time() or datetime.now(UTC)
     now_h = float(hours(pd.Series([now]))[0])
     state = f"{now_h!r} {store.count_alerts()} {len(track)}"  # what the zones depend on besides reports

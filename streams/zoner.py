@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from geo.zoning import TrackFix, ZoningParams, ZoningResult, update
+from geo.zoning import MemberWindow, TrackFix, ZoningParams, ZoningResult, update
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,12 @@ def run_zoner(
 
     params = params or ZoningParams()
     sleep = wait or time.sleep
+    window = MemberWindow()  # recent members in memory, kept in step with the store by each update
     results: list[ZoningResult] = []
     first = True
     while True:
         fixes = track() if callable(track) else track
-        result = update(store, params, track=fixes, rebuild=rebuild and first)
+        result = update(store, params, track=fixes, rebuild=rebuild and first, window=window)
         first = False
         results.append(result)
         if on_step is not None:

@@ -112,12 +112,16 @@ def test_running_summaries_match_a_rebuild_through_copies_echoes_merges_and_late
                 needs=("missing_person",) if kind > 0.85 else ("rescue", "food")[: 1 + int(rng.integers(0, 2))],
             ))  # fmt: skip
         batches.append(batch)
-    inc, full = store_factory("inc"), store_factory("full")
+    inc, full, held = store_factory("inc"), store_factory("full"), store_factory("held")
+    window = zoning.MemberWindow(merge_rows=40)  # its rows written since are merged now and then
     for batch in batches:
-        inc.upsert(batch)
+        for s in (inc, full, held):
+            s.upsert(batch)
         zoning.update(inc)
-        full.upsert(batch)
+        zoning.update(held, window=window)  # neighbours from memory: the very same result
     zoning.update(full)
+    assert window.cursor == held.zoning_cursor() and len(window.near([[87, 21, 89, 23, 0, 1e9]])) > 50
+    _same_incidents(held, inc)
     # the same partition of the reports (a merge keeps the triaged or larger incident's id, a rebuild
     # names each after its earliest report, so ids may differ), and the same incident summaries
     ids = [r.report_id for batch in batches for r in batch]
