@@ -27,6 +27,8 @@ from geo._text import _ctokens, Memo, TokenColumns, fold, is_indic, name_key, sk
 from geo.gazetteer import Gazetteer
 from geo.model import Location
 
+Focus = tuple[frozenset[str], frozenset[str]]  # (countries, states) of the event region
+_NO_FOCUS: Focus = (frozenset(), frozenset())
 Mention = tuple[int, int, str, tuple[int, ...], bool]  # start, end, key, candidate ids, event hashtag
 _VARIANT = "~"  # key prefix of a mention found by spelling variant (Chenganoor for Chengannur)
 _MAX_MENTIONS = 500  # per text: a megabyte of place names is not a report about 20,000 places
@@ -98,6 +100,7 @@ class Geocoder:
         self._places: dict[int, tuple[Any, ...]] = {}  # see _place
         self._name_rules = Memo(self._name_rule, 200_000)  # per gazetteer name, see _accept
         self._hashtags = Memo(self._hashtag, 50_000)  # per lower-case hashtag, see _hashtag
+        self._lower_ids = Memo(self._majors, 50_000)  # per name written in lower case, see _mentions
         #: The words that come second in a longer name (3; py_visit reads any other word as 1).
         self._later = dict.fromkeys({k.split(" ", 2)[1] for k in (*gazetteer.index, *gazetteer.prefixes) if " " in k}, 3)
         self._abbr_ids: dict[str, tuple[int, ...]] = {}
@@ -115,16 +118,26 @@ class Geocoder:
         return cls._cache[key]
 
     # ------------------------------------------------------------------------------------------
-    def locate_batch(self, texts: Sequence[str], hints: Sequence[str | None] | None = None) -> list[tuple[Location, ...]]:
-        """Locations of each text, in text order; ``()`` for a text with no place (unlocated)."""
-        hints = hints if hints is not None else [None] * len(texts)
-        return [self.locate(t, h) for t, h in zip(texts, hints, strict=False)]
+    def locate_batch(self, texts: Sequence[str], hints: Sequence[str | None] | None = None, *,
+                     event_region: Sequence[str] = ()) -> list[tuple[Location, ...]]:
+        """Locations of each text, in text order; ``()`` for a text with no place (unlocated).
 
-    def locate(self, text: str, hint: str | None = None) -> tuple[Location, ...]:
+        ``hints``: a region per text (ISO country code, country, state or place), a strong clue.
+        ``event_region``: the states or countries the event is about (the ``event_region`` setting),
+        a milder clue that breaks ties between namesakes (Badagaon in Odisha, not Madhya Pradesh)
+        unless the text says otherwise."""
+        hints = hints if hints is not None else [None] * len(texts)
+        focus = self._focus(tuple(event_region))
+        return [self.locate(t, h, focus=focus) for t, h in zip(texts, hints, strict=False)]
+
+    def locate(self, text: str, hint: str | None = None, *, event_region: Sequence[str] = (),
+               focus: Focus | None = None) -> tuple[Location, ...]:
+        """Locations of one text (see :meth:`locate_batch`; ``focus`` is a resolved event region)."""
         if not isinstance(text, str) or not text:
             return ()
         try:
-            return self._locate(text, hint if isinstance(hint, str) else None)
+            return self._locate(text, hint if isinstance(hint, str) else None,
+                                focus if focus is not None else self._focus(tuple(event_region)))
         except (ValueError, OverflowError, IndexError, KeyError):  # pragma: no cover - last-resort guard
             return ()
 
@@ -138,7 +151,7 @@ class Geocoder:
             return (None, None, None, None)
 
     # ------------------------------------------------------------------------------------------
-    def _locate(self, text: str, hint: str | None) -> tuple[Location, ...]:
+    def _locate(self, text: str, hint: str | None, focus: Focus) -> tuple[Location, ...]:
         text = text[:100_000]
         clean = _without_links(text) if ("/" in text or "@" in text) else text
         # Digits only inside links and handles (t.co/Ab12, @user99) are no position; a map link is one.
@@ -152,7 +165,8 @@ class Geocoder:
         mentions = mentions[:_MAX_MENTIONS]
         if not mentions:
             return tuple(explicit)
-        chosen = self._resolve(mentions, hint, {loc.state for loc in explicit if loc.state} if explicit else None)
+        chosen = self._resolve(mentions, hint, {loc.state for loc in explicit if loc.state} if explicit else None,
+                               {loc.district_lgd for loc in explicit if loc.district_lgd} if explicit else None, focus)
         # Event hashtags (#KeralaFloods) tell the region, not where the post is: they help resolve
         # the other names and are reported only when the text names no other place.
         keep = [n for n, m in enumerate(mentions) if not m[4]]
@@ -263,6 +277,8 @@ class Geocoder:
             if best is not None:
                 j, key, ids = best
                 if key not in storms and self._accept(text, cols, i, j, key):
+                    if not caps[i]:  # accepted as a well-known place only: "matir bari" is no village Bari
+                        ids = self._lower_ids[key]
                     end = ends[j]
                     out.append((start, end, key, ids, ts >= 0 and (start != ts or end != tes[i])))
                     after = j + 1
@@ -348,6 +364,14 @@ class Geocoder:
         lower_ok = major and (key not in self.gaz.common or kind == 7)
         return ok, is_indic(key), lower_ok, kind in _ADMIN_KINDS or self._pop[top] >= 1_000_000
 
+    def _majors(self, key: str) -> tuple[int, ...]:
+        """The candidates of a name written in lower case: the well-known ones (Indic names: all)."""
+        ids = self.gaz.index[key]
+        if is_indic(key):
+            return ids
+        kind, pop, prior = self._kind, self._pop, self._prior
+        return tuple(k for k in ids if kind[k] in _ADMIN_KINDS or pop[k] >= 100_000 or prior[k] >= 7.0) or ids
+
     def _plausible_word(self, key: str, ids: tuple[int, ...]) -> bool:
         """An ordinary word is a place only if the place is far more notable than the word is common."""
         z = self.gaz.common.get(key)
@@ -371,10 +395,24 @@ class Geocoder:
                 self._hint_cache[hint] = res
         return self._hint_cache[hint]
 
-    def _resolve(self, mentions: list[Any], hint: str | None, near_states: set[str] | None = None) -> list[tuple[int, float]]:
-        """Best candidate and confidence per mention. ``near_states``: states of explicit positions."""
+    def region_of(self, name: str) -> tuple[str | None, str | None]:
+        """(country code, state) a region name stands for: an ISO code, a country, a state or a place."""
+        return self._hint(name)
+
+    def _focus(self, region: tuple[str, ...]) -> Focus:
+        """(countries, states) an event region names (a state's country too); unknown names are ignored."""
+        if not region:
+            return _NO_FOCUS
+        pairs = [self._hint(r) for r in region if isinstance(r, str) and r.strip()]
+        return (frozenset(c for c, _ in pairs if c), frozenset(st for _, st in pairs if st))
+
+    def _resolve(self, mentions: list[Any], hint: str | None, near_states: set[str] | None = None,
+                 near_districts: set[int] | None = None, focus: Focus = _NO_FOCUS) -> list[tuple[int, float]]:
+        """Best candidate and confidence per mention. ``near_states``/``near_districts``: states and
+        district codes of explicit positions (a PIN code); ``focus``: the event region."""
         hint_cc, hint_state = self._hint(hint)
-        cc, state, base_score = self._cc, self._state, self._base_score
+        focus_cc, focus_state = focus
+        cc, state, base_score, dlgd = self._cc, self._state, self._base_score, self._dlgd
         # A name with one candidate is that place whatever the scores, with confidence _CONF_ALONE:
         # only names with rivals are scored (None stands for the others).
         base: list[list[tuple[float, int]] | None] = []
@@ -391,10 +429,16 @@ class Geocoder:
                 scored = [(base_score[k] + 0.7, k) if main[k] == key else (base_score[k], k) for k in ids]
                 if len(memo) < 100_000:
                     memo[(key, ids)] = scored
-            if hint_cc or hint_state or near_states:
+            if hint_cc or hint_state or near_states or near_districts or focus_cc or focus_state:
+                # a hint; the state and district of a position in the text; the event region (its
+                # countries weigh more than a hundredfold population: Azad Kashmir over Jammu and
+                # Kashmir when the event is in Pakistan)
                 scored = [(s + (1.5 if hint_cc and cc[k] == hint_cc else 0.0)
                            + (4.5 if hint_state and state[k] == hint_state else 0.0)
-                           + (4.5 if near_states and state[k] in near_states else 0.0), k) for s, k in scored]
+                           + (4.5 if near_states and state[k] in near_states else 0.0)
+                           + (3.0 if near_districts and cc[k] == "IN" and dlgd[k] in near_districts else 0.0)
+                           + (3.5 if focus_cc and cc[k] in focus_cc else 0.0)
+                           + (2.5 if focus_state and state[k] in focus_state else 0.0), k) for s, k in scored]
             base.append(scored)
             first.append(max(scored)[1])
         if len(mentions) > 1:
@@ -406,6 +450,7 @@ class Geocoder:
             n_state: dict[str, int] = {}
             n_admin: dict[str, int] = {}
             n_country: dict[str, int] = {}
+            n_district: dict[int, int] = {}  # districts of India the text names
             for k in first:
                 c, st = cc[k], state[k]
                 n_cc[c] = n_cc.get(c, 0) + 1
@@ -415,6 +460,8 @@ class Geocoder:
                         n_admin[st] = n_admin.get(st, 0) + 1
                 if kind[k] == 7:
                     n_country[c] = n_country.get(c, 0) + 1
+                elif kind[k] == 5 and c == "IN" and dlgd[k]:
+                    n_district[dlgd[k]] = n_district.get(dlgd[k], 0) + 1
             out: list[list[tuple[float, int]] | None] = []
             for mi, scored in enumerate(base):
                 if scored is None:
@@ -424,6 +471,9 @@ class Geocoder:
                 rescored = []
                 for s, k in scored:
                     c, st = cc[k], state[k]
+                    if n_district and kind[k] not in _ADMIN_KINDS and c == "IN" and dlgd[k] \
+                            and n_district.get(dlgd[k], 0) - (kind[own] == 5 and dlgd[own] == dlgd[k]) > 0:
+                        s += 3.0  # "Badagaon, Kendrapara": the Badagaon in that district
                     if n_cc.get(c, 0) - (cc[own] == c) > 0:
                         s += 1.2
                     if kind[k] != 7 and n_country.get(c, 0) - (cc[own] == c and kind[own] == 7) > 0:

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         description="Handles or sender numbers of verified official accounts (police, NDRF, IMD...); their "
         "posts are flagged official. Case-insensitive, a leading @ is ignored.",
     )
+    event_region: tuple[str, ...] = Field(
+        (),
+        description="States or countries the event is about (e.g. West Bengal, Odisha). Between namesakes "
+        "(India has dozens of Ghazipurs) the geocoder prefers one there, unless the text says otherwise.",
+    )
     factcheck_file: str | None = Field(
         None,
         description="JSON Lines fact-check feed (id, claim, verdict, source, url); posts repeating a claim are "

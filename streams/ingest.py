@@ -153,6 +153,7 @@ class Enricher:
         self._classifier = Classifier.load()
         self._factchecks = FactChecks.load(settings.factcheck_path)
         self._official = frozenset(a.lower().lstrip("@") for a in settings.official_accounts)
+        self._event_region = settings.event_region
 
     def enrich(
         self, items: Sequence[Parsed], known: Callable[[Any], dict[str, str]] = _no_known_copies
@@ -166,7 +167,7 @@ class Enricher:
         if not reports:
             return list(items)
         texts = [r.text for r in reports]
-        found = self._geocoder.locate_batch(texts)
+        found = self._geocoder.locate_batch(texts, event_region=self._event_region)
         distress = [k for k, r in enumerate(reports) if r.feed == "distress"]
         labels = dict(zip(distress, self._classifier.classify_batch([texts[k] for k in distress]), strict=True))
         checks = dict(zip(distress, self._factchecks.match([texts[k] for k in distress]), strict=True))

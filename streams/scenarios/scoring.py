@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -31,6 +32,7 @@ from geo.settings import Settings
 from streams.scenarios.amphan import TRACK, iter_scenario
 
 TRUE_RADIUS_M = 1_000.0
+AMPHAN_CONFIG = Path(__file__).resolve().parents[2] / "config" / "amphan.toml"  # the demo's settings
 _UTM45N = 32645
 
 
@@ -82,7 +84,7 @@ def replay_scenario(store: Any, size: int, seed: int, *, batch: int = 300, setti
     from streams.ingest import Enricher, parse_records
     from streams.topics import topic_feeds
 
-    settings = settings or Settings.load(store_url="sqlite://")
+    settings = settings or Settings.load(AMPHAN_CONFIG, store_url="sqlite://")
     params = params or zoning.ZoningParams()
     step = step or (lambda s: zoning.update(s, params, track=TRACK))
     topics = {feed: topic for topic, feed in topic_feeds(settings).items()}
