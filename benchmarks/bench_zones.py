@@ -7,7 +7,7 @@
    1,000 new reports (the newest in time): time of ``geo.zoning.update`` (incidents + zones, read
    and written), wall and CPU. Batch 0 redraws the reports zones (what happens every
    ``ZoningParams.redraw_h`` scenario hours); the median is over the next ``--runs`` batches, which
-   grow them. Steps share a :class:`geo.zoning.MemberWindow`, as in ``crisismap zones``. The zoned store is built once (bulk insert, then a first full zoning) and cached under
+   grow them. Steps share a :class:`geo.zoning.ZoningWindow`, as in ``crisismap zones``. The zoned store is built once (bulk insert, then a first full zoning) and cached under
    var/bench/zones-M.db; each run works on a copy. Delete the file to rebuild it.
 
     .venv/bin/python benchmarks/bench_zones.py [--points 100000] [--stored 1000000] [--batch 1000]
@@ -146,12 +146,12 @@ def bench_incremental(stored: int, batch: int, runs: int = 5, profile: str = "")
         shutil.copyfile(cache, work)
         store = open_store(f"sqlite:///{work}")
         store._db.execute("DELETE FROM zoning_state WHERE key = 'zones_drawn_h'")  # batch 0 redraws the zones
-        from geo.zoning import MemberWindow, _district_tree
+        from geo.zoning import ZoningWindow, _district_tree
 
         # what a zoning process (crisismap zones) loads once, not per batch: the district boundaries
         # and its window of recent members
         _district_tree()
-        window = MemberWindow()
+        window = ZoningWindow()
         c0 = time.process_time()
         window.sync(store, store.zoning_cursor())
         print(f"  window of recent members read once: {len(window._rows):,} rows, cpu {time.process_time() - c0:.2f} s")

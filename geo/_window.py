@@ -1,45 +1,67 @@
-"""The recent clustered members a zoning process keeps in memory, so a step finds the stored
-neighbours of its batch without one spatial query per grid cell to the store.
+"""The working set a zoning process keeps in memory: recent clustered members, so a step finds the
+stored neighbours of its batch without one spatial query per grid cell, and recent active incidents,
+so the zones are built without reading every active incident and footprint again.
 
-:class:`MemberWindow` holds the member rows a neighbour search can return (point and area tiers,
+:class:`ZoningWindow` holds the member rows a neighbour search can return (point and area tiers,
 located, not echoes, in an incident) with ``t_h`` from ``span_h`` hours before the newest one on,
-plus every such row written since. It answers :meth:`near` exactly as the store's ``members_near``
-(rows inside any box, bounds included) when the boxes lie inside its span; otherwise the caller asks
-the store. The window follows the zoning cursor: a store zoned by someone else since (another
-process, a rebuild) is read again.
+and the active incidents last seen from ``incident_span_h`` hours before the newest member on, plus
+every such row written since. It answers :meth:`near` exactly as the store's ``members_near`` (rows
+inside any box, bounds included), :meth:`zoning_incidents` and :meth:`footprints` as the store does,
+when asked within its span; otherwise the caller asks the store. The window follows the zoning
+cursor: a store zoned by someone else since (another process, a rebuild) is read again; triage
+status set since (history ``status`` events) is read at each step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
+
+from geo._rows import iso
+from geo.model import Incident
 
 COLUMNS = ("report_id", "incident_id", "tier", "lat", "lon", "t_h", "radius_m", "needs", "category", "dup")
+_INCIDENT = ("incident_id", "lat", "lon", "radius_m", "reports", "reporters", "people", "needs", "urgency", "first_seen",
+             "status", "category", "last_seen", "footprint", "districts")  # fmt: skip
 _CELL = 0.05  # degrees: rows are kept sorted by grid cell of this size
 _ROW = 100_000  # cell key = row * _ROW + column
+
+
+def to_time(t_h: float) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(hours=float(t_h))
 
 
 def _keys(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.floor(lat / _CELL).astype(np.int64) * _ROW + np.floor(lon / _CELL).astype(np.int64)
 
 
-class MemberWindow:
+class ZoningWindow:
     """Recent clustered members in memory (see the module docstring): a part sorted by grid cell
     and a small part of rows written since, merged into the sorted part when it grows."""
 
-    def __init__(self, span_h: float = 30.0, merge_rows: int = 20_000) -> None:
+    def __init__(self, span_h: float = 30.0, incident_span_h: float = 72.0, merge_rows: int = 20_000) -> None:
         self.span_h = span_h
+        self.incident_span_h = incident_span_h
         self.merge_rows = merge_rows
         self.cursor: int | None = None
         self.horizon = np.inf
+        self.seen_since = ""  # incidents last seen from then (ISO text) on are held
+        self._history = 0
+        self._incidents: dict[str, tuple[Any, ...]] = {}
         self._set(pd.DataFrame(columns=list(COLUMNS)))
 
     # --- keeping in step with the store ---------------------------------------------------------
     def sync(self, store: Any, cursor: int | None) -> None:
         """Read the window from the store unless it already reflects zoning cursor ``cursor``."""
         if cursor is not None and cursor == self.cursor:
+            changed, self._history = store.status_events(self._history)
+            if changed:  # an operator set their status: read them again
+                self._hold(store.window_incidents(ids=changed), replace=changed)
             return
         self.cursor = None
         newest = store.newest_member_hour()
@@ -47,8 +69,12 @@ class MemberWindow:
             self._set(pd.DataFrame(columns=list(COLUMNS)))
             self.horizon = np.inf
             return
+        _, self._history = store.status_events(0)
         self.horizon = newest - self.span_h
         self._set(store.clustered_members_since(self.horizon)[list(COLUMNS)])
+        self.seen_since = iso(to_time(newest - self.incident_span_h)) or ""
+        self._incidents = {}
+        self._hold(store.window_incidents(seen_since=to_time(newest - self.incident_span_h)))
         self.cursor = cursor
 
     def apply(self, members: pd.DataFrame, cursor: int) -> None:
@@ -68,8 +94,31 @@ class MemberWindow:
                 self._recent, self._rkey = _sorted(recent)
         self.cursor = cursor
 
+    def apply_incidents(self, incidents: Sequence[Incident]) -> None:
+        """Incidents written by a step: active ones replace their row, others leave."""
+        if self.cursor is None:
+            return
+        rows = []
+        for inc in incidents:
+            self._incidents.pop(inc.incident_id, None)
+            if inc.state != "active":
+                continue
+            ring = [list(p) for p in inc.footprint]
+            rows.append((inc.incident_id, inc.lat, inc.lon, inc.radius_m, float(inc.reports), float(inc.reporters),
+                         float(inc.people), dict(inc.needs), inc.urgency, pd.Timestamp(iso(inc.first_seen)), inc.status,
+                         inc.category, iso(inc.last_seen), shapely.Polygon(ring) if len(ring) >= 4 else None,
+                         tuple(int(d) for d in inc.districts)))  # fmt: skip
+        self._incidents.update({r[0]: r for r in rows})
+
     def reset(self) -> None:
         self.cursor = None
+
+    def _hold(self, df: pd.DataFrame, replace: Sequence[str] = ()) -> None:
+        for inc in replace:
+            self._incidents.pop(inc, None)
+        cols = [c for c in _INCIDENT if c != "incident_id"]
+        self._incidents.update(zip(df["incident_id"].tolist(),
+                                   df[["incident_id", *cols]].itertuples(index=False, name=None), strict=True))  # fmt: skip
 
     def __len__(self) -> int:
         return int(self._alive.sum()) + len(self._recent)
@@ -82,6 +131,30 @@ class MemberWindow:
         self._recent, self._rkey = self._rows.iloc[:0], self._key[:0]
 
     # --- queries -------------------------------------------------------------------------------------
+    def holds(self, seen_since: datetime) -> bool:
+        """Whether the incidents seen since then are all held."""
+        return self.cursor is not None and (iso(seen_since) or "") >= self.seen_since
+
+    def zoning_incidents(self, active_since: datetime) -> pd.DataFrame:
+        """As the store's ``zoning_incidents``: active incidents seen since then, not resolved or
+        dismissed, with a centre, latest first."""
+        since = iso(active_since) or ""
+        rows = [r for r in self._incidents.values() if r[12] >= since and r[10] not in ("resolved", "dismissed")
+                and r[1] == r[1] and r[1] is not None]  # fmt: skip
+        rows.sort(key=lambda r: r[0])
+        rows.sort(key=lambda r: r[12], reverse=True)
+        df = pd.DataFrame(rows, columns=list(_INCIDENT))
+        df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True)
+        return df.drop(columns=["last_seen", "footprint", "districts"])
+
+    def footprints(self, incident_ids: Sequence[str]) -> list[tuple[Any, tuple[int, ...]]]:
+        """As the store's ``footprints`` (for incidents held)."""
+        out = []
+        for inc in incident_ids:
+            row = self._incidents.get(inc)
+            out.append((row[13], row[14]) if row is not None else (None, ()))
+        return out
+
     def covers(self, boxes: np.ndarray) -> bool:
         """Whether every box starts inside the window's span (so :meth:`near` misses nothing)."""
         b = np.asarray(boxes, float).reshape(-1, 6)

@@ -304,7 +304,7 @@ class _ZoneTables:
         cols = "incident_id, lat, lon, radius_m, reports, reporters, people, needs, urgency, first_seen, status, category"
         df = self._object_frame(
             f"SELECT {cols} FROM incidents WHERE state = 'active' AND last_seen >= ? AND lat IS NOT NULL "
-            "AND status NOT IN ('resolved', 'dismissed') ORDER BY last_seen DESC",
+            "AND status NOT IN ('resolved', 'dismissed') ORDER BY last_seen DESC, incident_id",
             (iso(active_since),), cols.split(", "),
         )
         df["needs"] = _decode_shared(df["needs"])
@@ -312,6 +312,40 @@ class _ZoneTables:
         for col in ("lat", "lon", "radius_m", "reports", "reporters", "people"):
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
         return df
+
+    def window_incidents(self, *, seen_since: datetime | None = None, ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Active incidents seen since then (or these ones) as the zoning's working set keeps them:
+        the columns of :meth:`zoning_incidents` plus ``last_seen`` (text), ``footprint`` (shapely)
+        and ``districts``."""
+        cols = ("incident_id, lat, lon, radius_m, reports, reporters, people, needs, urgency, first_seen, status, "
+                "category, last_seen, footprint, districts")  # fmt: skip
+        where, params = ["state = 'active'"], []
+        if seen_since is not None:
+            where.append("last_seen >= ?")
+            params.append(iso(seen_since))
+        frames = [pd.DataFrame(columns=cols.split(", "))]
+        chunks_of = [None] if ids is None else [list(ids)[k : k + 5000] for k in range(0, len(ids), 5000)]
+        for chunk in chunks_of:
+            extra = [] if chunk is None else [f"incident_id IN ({', '.join('?' * len(chunk))})"]
+            frames.append(self._object_frame(f"SELECT {cols} FROM incidents WHERE {' AND '.join(where + extra)}",
+                                             params + (chunk or []), cols.split(", ")))  # fmt: skip
+        df = pd.concat(frames, ignore_index=True)
+        df["needs"] = _decode_shared(df["needs"])
+        df["districts"] = [tuple(int(d) for d in (v or ())) for v in _decode_shared(df["districts"])]
+        df["footprint"] = shapely.from_geojson([t if isinstance(t, str) else None for t in df["footprint"]],
+                                               on_invalid="ignore")  # fmt: skip
+        df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")
+        for col in ("lat", "lon", "radius_m", "reports", "reporters", "people"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+        return df
+
+    def status_events(self, after: int) -> tuple[list[str], int]:
+        """Incidents whose triage status was set in history events after ``after``, and the newest
+        history sequence number."""
+        df = self._select("SELECT seq, incident_id, kind FROM incident_history WHERE seq > ?", (int(after),))
+        if df.empty:
+            return [], int(after)
+        return sorted(set(df.loc[df["kind"] == "status", "incident_id"])), int(df["seq"].max())
 
     def footprints(self, incident_ids: Sequence[str]) -> list[tuple[Any, tuple[int, ...]]]:
         """Footprint polygon (shapely, EPSG:4326; None when missing) and district codes of each of

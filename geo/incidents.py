@@ -47,7 +47,7 @@ from geo._summary import (
     top_category,
     top_urgency,
 )
-from geo._window import MemberWindow
+from geo._window import ZoningWindow
 from geo._zone_store import MEMBER_COLUMNS
 from geo.clustering import (
     EARTH_RADIUS_M,
@@ -303,7 +303,7 @@ def _boxes(m: pd.DataFrame, reach_m: np.ndarray, window_h: float, cell_deg: floa
 
 
 def update_incidents(
-    store: Any, reports: pd.DataFrame, params: ClusterParams | None = None, window: MemberWindow | None = None
+    store: Any, reports: pd.DataFrame, params: ClusterParams | None = None, window: ZoningWindow | None = None
 ) -> IncidentUpdate:
     """Assign a batch of new or changed reports to incidents, reading only the stored members near
     them (from ``window`` when it holds them) and the incidents they touch; see the module docstring."""

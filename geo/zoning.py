@@ -51,7 +51,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from geo._window import MemberWindow
+from geo._window import ZoningWindow
 from geo.clustering import EARTH_RADIUS_M, ClusterParams, chord_m, components, haversine_m, unit_xyz
 from geo.incidents import URGENCY_RANK, IncidentUpdate, hours, rebuild_incidents, to_time, update_incidents
 from geo.model import Zone
@@ -378,6 +378,7 @@ def build_zones(
     track: Sequence[TrackFix] = (),
     touched: frozenset[str] = frozenset(),
     redraw: bool = True,
+    window: ZoningWindow | None = None,
 ) -> list[Zone]:
     """All zones at ``now``; a reports zone whose incidents neither changed nor were ``touched``
     keeps its stored geometry and districts. Without ``redraw``, reports zones only grow: the stored
@@ -386,7 +387,9 @@ def build_zones(
     at once but its outline and connectivity only at the next redraw."""
     params = params or ZoningParams()
     now_h = float(hours(pd.Series([now]))[0])
-    active = store.zoning_incidents(now - timedelta(hours=params.active_h))
+    since = now - timedelta(hours=params.active_h)
+    held = window is not None and window.holds(since)  # the working set answers for the store
+    active = window.zoning_incidents(since) if held else store.zoning_incidents(since)  # type: ignore[union-attr]
     active = active[zone_worthy(active, params.zone_min_reporters)].reset_index(drop=True)
     w = params.trend_window_h
     counts = store.member_counts(now_h - 2 * w, now_h - w).set_index("incident_id")
@@ -429,7 +432,7 @@ def build_zones(
     fresh = [k for _, k, reuse in pending if not reuse]
     grown_from = {k: sorted({z for z in map(zone_of.get, aggs[k].incident_ids) if z is not None}) for k in fresh}
     drawn = {k: [i for i in aggs[k].incident_ids if redraw or i in touched or i not in zone_of] for k in fresh}
-    shapes = iter(store.footprints([i for k in fresh for i in drawn[k]]))
+    shapes = iter((window if held else store).footprints([i for k in fresh for i in drawn[k]]))  # type: ignore[union-attr]
     pieces = {k: [next(shapes) for _ in drawn[k]] for k in fresh}
     new_geoms = {k: _local_buffer([g for g, _ in pieces[k]], params.zone_gap_m) for k in fresh}
     new_dists = dict(zip(fresh, _districts_of([new_geoms[k] for k in fresh]), strict=True))
@@ -539,12 +542,12 @@ def update(
     track: Sequence[TrackFix] = (),
     now: datetime | None = None,
     rebuild: bool = False,
-    window: MemberWindow | None = None,
+    window: ZoningWindow | None = None,
 ) -> ZoningResult:
     """One zoning step: incidents from the reports changed since the last step (all of them on the
     first step or with ``rebuild``), then the zones at ``now`` (default: the newest event time in
     the store, the scenario's clock). A zoning process passes the same ``window`` to every step: it
-    keeps the recent members in memory (:class:`geo._window.MemberWindow`), same results."""
+    keeps recent members and incidents in memory (:class:`geo._window.ZoningWindow`), same results."""
     params = params or ZoningParams()
     started = time.perf_counter()
     cursor = store.zoning_cursor()
@@ -567,6 +570,7 @@ def update(
         n_reports = len(reports)
         if window is not None:
             window.apply(result.members, new_cursor)
+            window.apply_incidents(result.incidents)
     now = now or store.latest_event_time() or datetime.now(UTC)
     now_h = float(hours(pd.Series([now]))[0])
     state = f"{now_h!r} {store.count_alerts()} {len(track)}"  # what the zones depend on besides reports
@@ -576,7 +580,7 @@ def update(
         return ZoningResult(0, 0, 0, 0, 0, len(store.zones_frame()), new_cursor, time.perf_counter() - started, now)
     drawn = store.zoning_value("zones_drawn_h")
     redraw = rebuild or cursor is None or drawn is None or not now_h - params.redraw_h < float(drawn) <= now_h
-    zones = build_zones(store, now, params, track, result.touched, redraw=redraw)
+    zones = build_zones(store, now, params, track, result.touched, redraw=redraw, window=window)
     values = {"zones_state": state} | ({"zones_drawn_h": repr(now_h)} if redraw else {})
     store.write_zoning(zones=zones, cursor=new_cursor, now=now, values=values)
     kinds = Counter(e.kind for e in result.history)

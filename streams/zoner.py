@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from geo.zoning import MemberWindow, TrackFix, ZoningParams, ZoningResult, update
+from geo.zoning import ZoningWindow, TrackFix, ZoningParams, ZoningResult, update
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def run_zoner(
 
     params = params or ZoningParams()
     sleep = wait or time.sleep
-    window = MemberWindow()  # recent members in memory, kept in step with the store by each update
+    window = ZoningWindow()  # recent members in memory, kept in step with the store by each update
     results: list[ZoningResult] = []
     first = True
     while True:

@@ -113,15 +113,24 @@ def test_running_summaries_match_a_rebuild_through_copies_echoes_merges_and_late
             ))  # fmt: skip
         batches.append(batch)
     inc, full, held = store_factory("inc"), store_factory("full"), store_factory("held")
-    window = zoning.MemberWindow(merge_rows=40)  # its rows written since are merged now and then
-    for batch in batches:
+    window = zoning.ZoningWindow(merge_rows=40)  # its rows written since are merged now and then
+    for b, batch in enumerate(batches):
         for s in (inc, full, held):
             s.upsert(batch)
         zoning.update(inc)
-        zoning.update(held, window=window)  # neighbours from memory: the very same result
+        zoning.update(held, window=window)  # neighbours and incidents from memory: the very same result
+        if b == 3:  # operators triage between steps: the window reads the new status
+            ids = sorted(inc.incidents_frame()["incident_id"])
+            for s in (inc, held):
+                s.set_incident_status(ids[0], "dismissed")
+                s.set_incident_status(ids[-1], "assigned")
     zoning.update(full)
     assert window.cursor == held.zoning_cursor() and len(window.near([[87, 21, 89, 23, 0, 1e9]])) > 50
     _same_incidents(held, inc)
+    a_z, b_z = (s.zones_frame() for s in (held, inc))
+    assert a_z.drop(columns=["updated_at", "geometry"]).to_dict("records") == \
+        b_z.drop(columns=["updated_at", "geometry"]).to_dict("records")
+    assert a_z.geometry.equals(b_z.geometry) and (a_z["kind"] == "reports").any()
     # the same partition of the reports (a merge keeps the triaged or larger incident's id, a rebuild
     # names each after its earliest report, so ids may differ), and the same incident summaries
     ids = [r.report_id for batch in batches for r in batch]
