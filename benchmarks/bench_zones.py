@@ -154,7 +154,7 @@ def bench_incremental(stored: int, batch: int, runs: int = 5, profile: str = "")
         window = ZoningWindow()
         c0 = time.process_time()
         window.sync(store, store.zoning_cursor())
-        print(f"  window of recent members read once: {len(window._rows):,} rows, cpu {time.process_time() - c0:.2f} s")
+        print(f"  window of recent members read once: {len(window):,} rows, cpu {time.process_time() - c0:.2f} s")
         walls, cpus = [], []
         for b in range(runs + 1):
             k = stored + b * batch

@@ -26,6 +26,7 @@ from geo._rows import iso
 from geo.model import Incident
 
 COLUMNS = ("report_id", "incident_id", "tier", "lat", "lon", "t_h", "radius_m", "needs", "category", "dup")
+_FLOAT = frozenset({"lat", "lon", "t_h", "radius_m", "dup"})
 _INCIDENT = ("incident_id", "lat", "lon", "radius_m", "reports", "reporters", "people", "needs", "urgency", "first_seen",
              "status", "category", "last_seen", "footprint", "districts")  # fmt: skip
 _CELL = 0.05  # degrees: rows are kept sorted by grid cell of this size
@@ -41,8 +42,9 @@ def _keys(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 
 class ZoningWindow:
-    """Recent clustered members in memory (see the module docstring): a part sorted by grid cell
-    and a small part of rows written since, merged into the sorted part when it grows."""
+    """Recent clustered members and active incidents in memory (see the module docstring). Members
+    are columns sorted by grid cell, plus the rows written since, kept apart and merged in (the
+    ones older than the span dropped) when they grow past ``merge_rows``."""
 
     def __init__(self, span_h: float = 30.0, incident_span_h: float = 72.0, merge_rows: int = 20_000) -> None:
         self.span_h = span_h
@@ -53,7 +55,7 @@ class ZoningWindow:
         self.seen_since = ""  # incidents last seen from then (ISO text) on are held
         self._history = 0
         self._incidents: dict[str, tuple[Any, ...]] = {}
-        self._set(pd.DataFrame(columns=list(COLUMNS)))
+        self._set(_columns(pd.DataFrame(columns=list(COLUMNS))))
 
     # --- keeping in step with the store ---------------------------------------------------------
     def sync(self, store: Any, cursor: int | None) -> None:
@@ -65,13 +67,13 @@ class ZoningWindow:
             return
         self.cursor = None
         newest = store.newest_member_hour()
+        self._set(_columns(pd.DataFrame(columns=list(COLUMNS))))
         if cursor is None or newest is None:
-            self._set(pd.DataFrame(columns=list(COLUMNS)))
             self.horizon = np.inf
             return
         _, self._history = store.status_events(0)
         self.horizon = newest - self.span_h
-        self._set(store.clustered_members_since(self.horizon)[list(COLUMNS)])
+        self._set(_columns(store.clustered_members_since(self.horizon)))
         self.seen_since = iso(to_time(newest - self.incident_span_h)) or ""
         self._incidents = {}
         self._hold(store.window_incidents(seen_since=to_time(newest - self.incident_span_h)))
@@ -85,11 +87,16 @@ class ZoningWindow:
             ids = members["report_id"].tolist()
             gone = [self._where[r] for r in ids if r in self._where]
             self._alive[gone] = False
-            self._recent = self._recent[~self._recent["report_id"].isin(ids)]
-            keep = _clustered(members)
-            recent = pd.concat([self._recent, members.loc[keep, list(COLUMNS)]], ignore_index=True)
-            if len(recent) > self.merge_rows:
-                self._set(pd.concat([self._rows[self._alive], recent], ignore_index=True))
+            written = set(ids)
+            stay = np.fromiter((r not in written for r in self._recent["report_id"]), bool, len(self._recent["report_id"]))
+            recent = _concat([_take(self._recent, stay), _columns(members[_clustered(members)])])
+            if len(recent["report_id"]) > self.merge_rows:
+                rows = _concat([_take(self._rows, self._alive), recent])
+                newest = float(np.max(rows["t_h"], initial=-np.inf))
+                if newest - self.span_h > self.horizon:  # forget what no step will look for again
+                    self.horizon = newest - self.span_h
+                    rows = _take(rows, rows["t_h"] >= self.horizon)
+                self._set(rows)
             else:
                 self._recent, self._rkey = _sorted(recent)
         self.cursor = cursor
@@ -98,17 +105,22 @@ class ZoningWindow:
         """Incidents written by a step: active ones replace their row, others leave."""
         if self.cursor is None:
             return
-        rows = []
         for inc in incidents:
             self._incidents.pop(inc.incident_id, None)
-            if inc.state != "active":
-                continue
-            ring = [list(p) for p in inc.footprint]
-            rows.append((inc.incident_id, inc.lat, inc.lon, inc.radius_m, float(inc.reports), float(inc.reporters),
-                         float(inc.people), dict(inc.needs), inc.urgency, pd.Timestamp(iso(inc.first_seen)), inc.status,
-                         inc.category, iso(inc.last_seen), shapely.Polygon(ring) if len(ring) >= 4 else None,
-                         tuple(int(d) for d in inc.districts)))  # fmt: skip
-        self._incidents.update({r[0]: r for r in rows})
+        active = [inc for inc in incidents if inc.state == "active"]
+        rings = [inc.footprint if len(inc.footprint) >= 4 else () for inc in active]
+        sizes = np.fromiter(map(len, rings), np.int64, len(rings))
+        shapes = np.full(len(active), None, dtype=object)
+        if sizes.any():  # the footprints as the store reads them back (a ring of four points or more)
+            drawn = np.flatnonzero(sizes)
+            coords = np.asarray([p for k in drawn for p in rings[k]], float)
+            shapes[drawn] = shapely.polygons(shapely.linearrings(coords, indices=np.repeat(np.arange(len(drawn)), sizes[drawn])))
+        for inc, shape in zip(active, shapes, strict=True):
+            self._incidents[inc.incident_id] = (
+                inc.incident_id, inc.lat, inc.lon, inc.radius_m, float(inc.reports), float(inc.reporters),
+                float(inc.people), dict(inc.needs), inc.urgency, iso(inc.first_seen), inc.status, inc.category,
+                iso(inc.last_seen), shape, tuple(int(d) for d in inc.districts),
+            )  # fmt: skip
 
     def reset(self) -> None:
         self.cursor = None
@@ -116,19 +128,19 @@ class ZoningWindow:
     def _hold(self, df: pd.DataFrame, replace: Sequence[str] = ()) -> None:
         for inc in replace:
             self._incidents.pop(inc, None)
-        cols = [c for c in _INCIDENT if c != "incident_id"]
-        self._incidents.update(zip(df["incident_id"].tolist(),
-                                   df[["incident_id", *cols]].itertuples(index=False, name=None), strict=True))  # fmt: skip
+        df = df.assign(first_seen=[iso(t.to_pydatetime()) if pd.notna(t) else None for t in df["first_seen"]])
+        self._incidents.update(zip(df["incident_id"].tolist(), df[list(_INCIDENT)].itertuples(index=False, name=None),
+                                   strict=True))  # fmt: skip
 
     def __len__(self) -> int:
-        return int(self._alive.sum()) + len(self._recent)
+        return int(self._alive.sum()) + len(self._rkey)
 
-    def _set(self, rows: pd.DataFrame) -> None:
+    def _set(self, rows: dict[str, np.ndarray]) -> None:
         self._rows, self._key = _sorted(rows)
-        self._alive = np.ones(len(rows), bool)
-        self._where = dict(zip(self._rows["report_id"].tolist(), range(len(rows)), strict=True))
-        self._lat, self._lon, self._t = (self._rows[c].to_numpy(float) for c in ("lat", "lon", "t_h"))
-        self._recent, self._rkey = self._rows.iloc[:0], self._key[:0]
+        n = len(self._key)
+        self._alive = np.ones(n, bool)
+        self._where = dict(zip(self._rows["report_id"].tolist(), range(n), strict=True))
+        self._recent, self._rkey = _take(self._rows, np.zeros(n, bool)), self._key[:0]
 
     # --- queries -------------------------------------------------------------------------------------
     def holds(self, seen_since: datetime) -> bool:
@@ -143,9 +155,9 @@ class ZoningWindow:
                 and r[1] == r[1] and r[1] is not None]  # fmt: skip
         rows.sort(key=lambda r: r[0])
         rows.sort(key=lambda r: r[12], reverse=True)
-        df = pd.DataFrame(rows, columns=list(_INCIDENT))
-        df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True)
-        return df.drop(columns=["last_seen", "footprint", "districts"])
+        df = pd.DataFrame([r[:13] for r in rows], columns=list(_INCIDENT[:13]))
+        df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")
+        return df.drop(columns=["last_seen"])
 
     def footprints(self, incident_ids: Sequence[str]) -> list[tuple[Any, tuple[int, ...]]]:
         """As the store's ``footprints`` (for incidents held)."""
@@ -163,23 +175,36 @@ class ZoningWindow:
     def near(self, boxes: np.ndarray) -> pd.DataFrame:
         """Rows inside any of the boxes ``(min_lon, min_lat, max_lon, max_lat, min_t_h, max_t_h)``, each once."""
         b = np.asarray(boxes, float).reshape(-1, 6)
-        if len(b) == 0:
-            return self._rows.iloc[:0].copy()
-        at, hit = _search(self._key, self._lat, self._lon, self._t, b)
-        found = self._rows.iloc[np.unique(at[hit & self._alive[at]])]
-        if len(self._recent):  # rows written since the last merge
-            cols = (self._recent[c].to_numpy(float) for c in ("lat", "lon", "t_h"))
-            at, hit = _search(self._rkey, *cols, b)
-            found = pd.concat([found, self._recent.iloc[np.unique(at[hit])]], ignore_index=True)
-        return found.reset_index(drop=True)
+        parts = []
+        for rows, key, alive in ((self._rows, self._key, self._alive), (self._recent, self._rkey, None)):
+            if len(b) == 0 or len(key) == 0:
+                continue
+            at, hit = _search(key, rows["lat"], rows["lon"], rows["t_h"], b)
+            if alive is not None:
+                hit &= alive[at]
+            parts.append(_take(rows, np.unique(at[hit])))
+        found = _concat(parts) if parts else _take(self._rows, np.zeros(len(self._key), bool))
+        return pd.DataFrame({c: found[c] for c in COLUMNS})
 
 
-def _sorted(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Member rows as arrays (places and hours as floats, the rest as objects)."""
+    return {c: frame[c].to_numpy(float) if c in _FLOAT else frame[c].to_numpy(dtype=object) for c in COLUMNS}
+
+
+def _take(rows: dict[str, np.ndarray], which: np.ndarray) -> dict[str, np.ndarray]:
+    return {c: v[which] for c, v in rows.items()}
+
+
+def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {c: np.concatenate([p[c] for p in parts]) for c in COLUMNS}
+
+
+def _sorted(rows: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Rows sorted by grid cell, and their cell keys."""
-    rows = rows.reset_index(drop=True)
-    key = _keys(rows["lat"].to_numpy(float), rows["lon"].to_numpy(float))
+    key = _keys(rows["lat"], rows["lon"])
     order = np.argsort(key, kind="stable")
-    return rows.iloc[order].reset_index(drop=True), key[order]
+    return _take(rows, order), key[order]
 
 
 def _search(key: np.ndarray, lat: np.ndarray, lon: np.ndarray, t: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -83,8 +83,10 @@ def member_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
             values = [json.dumps(list(v)) if isinstance(v, (list, tuple, np.ndarray)) else (v or "[]") for v in values]
         elif col in ("people", "district_lgd", "state_lgd", "dup"):  # plain ints: a NaN is no INTEGER in PostgreSQL
             values = [None if _missing(v) else int(v) for v in values]
+        elif col in ("lat", "lon", "t_h", "radius_m"):  # floats: NaN is the only missing value
+            values = [None if v != v else v for v in pd.to_numeric(frame[col], errors="coerce").to_numpy(float).tolist()]
         else:
-            values = [None if _missing(v) else v for v in values]
+            values = frame[col].astype(object).where(frame[col].notna(), None).tolist()
         columns.append(values)
     return list(zip(*columns, strict=True))
 
