@@ -55,6 +55,8 @@ class ZoningWindow:
         self.seen_since = ""  # incidents last seen from then (ISO text) on are held
         self._history = 0
         self._incidents: dict[str, tuple[Any, ...]] = {}
+        self._stale: set[str] | None = None  # incidents changed since the frame was built (None: all)
+        self._frame = pd.DataFrame()
         self._set(_columns(pd.DataFrame(columns=list(COLUMNS))))
 
     # --- keeping in step with the store ---------------------------------------------------------
@@ -75,7 +77,7 @@ class ZoningWindow:
         self.horizon = newest - self.span_h
         self._set(_columns(store.clustered_members_since(self.horizon)))
         self.seen_since = iso(to_time(newest - self.incident_span_h)) or ""
-        self._incidents = {}
+        self._incidents, self._stale = {}, None
         self._hold(store.window_incidents(seen_since=to_time(newest - self.incident_span_h)))
         self.cursor = cursor
 
@@ -107,6 +109,7 @@ class ZoningWindow:
             return
         for inc in incidents:
             self._incidents.pop(inc.incident_id, None)
+            self._mark(inc.incident_id)
         active = [inc for inc in incidents if inc.state == "active"]
         rings = [inc.footprint if len(inc.footprint) >= 4 else () for inc in active]
         sizes = np.fromiter(map(len, rings), np.int64, len(rings))
@@ -125,9 +128,14 @@ class ZoningWindow:
     def reset(self) -> None:
         self.cursor = None
 
+    def _mark(self, incident_id: str) -> None:
+        if self._stale is not None:
+            self._stale.add(incident_id)
+
     def _hold(self, df: pd.DataFrame, replace: Sequence[str] = ()) -> None:
-        for inc in replace:
+        for inc in [*replace, *df["incident_id"].tolist()]:
             self._incidents.pop(inc, None)
+            self._mark(inc)
         df = df.assign(first_seen=[iso(t.to_pydatetime()) if pd.notna(t) else None for t in df["first_seen"]])
         self._incidents.update(zip(df["incident_id"].tolist(), df[list(_INCIDENT)].itertuples(index=False, name=None),
                                    strict=True))  # fmt: skip
@@ -151,13 +159,30 @@ class ZoningWindow:
         """As the store's ``zoning_incidents``: active incidents seen since then, not resolved or
         dismissed, with a centre, latest first."""
         since = iso(active_since) or ""
-        rows = [r for r in self._incidents.values() if r[12] >= since and r[10] not in ("resolved", "dismissed")
-                and r[1] == r[1] and r[1] is not None]  # fmt: skip
-        rows.sort(key=lambda r: r[0])
-        rows.sort(key=lambda r: r[12], reverse=True)
-        df = pd.DataFrame([r[:13] for r in rows], columns=list(_INCIDENT[:13]))
-        df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")
-        return df.drop(columns=["last_seen"])
+        frame = self._table()
+        last = frame["last_seen"].to_numpy(dtype=object)
+        lat = frame["lat"].to_numpy(float)
+        keep = (last >= since) & ~frame["status"].isin(("resolved", "dismissed")).to_numpy() & np.isfinite(lat)
+        sub = frame[keep]
+        order = np.lexsort((sub["incident_id"].to_numpy(dtype=object), _descending(sub["last_seen"].to_numpy(dtype=object))))
+        return sub.iloc[order].drop(columns=["last_seen"]).reset_index(drop=True)
+
+    def _table(self) -> pd.DataFrame:
+        """The held incidents as one frame, rebuilt only for the rows changed since the last call."""
+        if self._stale is None:
+            rows = list(self._incidents.values())
+            changed = pd.DataFrame([r[:13] for r in rows], columns=list(_INCIDENT[:13]))
+            self._frame = changed.iloc[:0]
+        else:
+            rows = [self._incidents[i] for i in self._stale if i in self._incidents]
+            changed = pd.DataFrame([r[:13] for r in rows], columns=list(_INCIDENT[:13]))
+            self._frame = self._frame[~self._frame["incident_id"].isin(self._stale)]
+        changed["first_seen"] = pd.to_datetime(changed["first_seen"], utc=True, format="ISO8601")
+        changed["lat"] = pd.to_numeric(changed["lat"], errors="coerce").astype(float)
+        if len(changed):
+            self._frame = pd.concat([self._frame, changed], ignore_index=True) if len(self._frame) else changed
+        self._stale = set()
+        return self._frame
 
     def footprints(self, incident_ids: Sequence[str]) -> list[tuple[Any, tuple[int, ...]]]:
         """As the store's ``footprints`` (for incidents held)."""
@@ -225,6 +250,12 @@ def _search(key: np.ndarray, lat: np.ndarray, lon: np.ndarray, t: np.ndarray, b:
 def _inside(b: np.ndarray, lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> np.ndarray:
     return (lon >= b[..., 0]) & (lon <= b[..., 2]) & (lat >= b[..., 1]) & (lat <= b[..., 3]) \
         & (t >= b[..., 4]) & (t <= b[..., 5])  # fmt: skip
+
+
+def _descending(text: np.ndarray) -> np.ndarray:
+    """Sort keys that order ISO times latest first."""
+    _, rank = np.unique(text.astype(str), return_inverse=True)
+    return -rank
 
 
 def _clustered(members: pd.DataFrame) -> np.ndarray:

@@ -436,6 +436,7 @@ class _ZoneTables:
         self,
         *,
         members: pd.DataFrame | None = None,
+        placed: Sequence[str] | None = None,
         incidents: Sequence[Incident] = (),
         summaries: dict[str, dict[str, Any]] | None = None,
         history: Sequence[IncidentEvent] = (),
@@ -445,9 +446,10 @@ class _ZoneTables:
         now: datetime | None = None,
         reset: bool = False,
     ) -> None:
-        """One transaction: upsert member rows and incidents with their running ``summaries`` (an
-        incident without one, e.g. merged away, stores none; its triage status is kept),
-        append history, replace all zones (when given) and move the zoning cursor. ``reset`` first
+        """One transaction: upsert member rows (``placed``: those whose place, tier or echo flag may
+        have changed, default all; the others only moved to another incident) and incidents with their
+        running ``summaries`` (an incident without one, e.g. merged away, stores none; its triage status
+        is kept), append history, replace all zones (when given) and move the zoning cursor. ``reset`` first
         forgets every membership and zone and marks every incident ``empty`` (a full rebuild: an
         incident found again keeps its id, status and history)."""
         now = now or datetime.now(UTC)
@@ -469,7 +471,7 @@ class _ZoneTables:
                         f"ON CONFLICT (report_id) DO UPDATE SET {mset}",
                         member_rows(members),
                     )
-                    self._write_member_geometry(list(members["report_id"]))
+                    self._write_member_geometry(list(members["report_id"] if placed is None else placed))
                 if incidents:
                     self._many(
                         f"INSERT INTO incidents ({icols}) VALUES ({', '.join('?' * len(written))}) "

@@ -168,6 +168,9 @@ class IncidentUpdate:
     touched: frozenset[str] = field(default_factory=frozenset)
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Running summary (:mod:`geo._summary`) of each incident written."""
+    placed: tuple[str, ...] | None = None
+    """Member rows whose place, tier or echo flag may have changed (None: all); the other rows written
+    only moved to another incident (merges, splits)."""
 
 
 # --- summaries --------------------------------------------------------------------------------
@@ -461,7 +464,7 @@ def update_incidents(
     revived = [i.incident_id for i in incidents if i.state == "active" and i.incident_id in rows
                and rows[i.incident_id]["state"] != "active"]  # fmt: skip
     history += [IncidentEvent(k, incidents[0].last_seen, "revived", (), 0) for k in revived]
-    return IncidentUpdate(changed, incidents, history, frozenset(touched), summaries)
+    return IncidentUpdate(changed, incidents, history, frozenset(touched), summaries, tuple(new["report_id"]))
 
 
 def _grown_summaries(

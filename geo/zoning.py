@@ -565,8 +565,8 @@ def update(
             window.sync(store, cursor)
         reports, new_cursor = store.report_changes(cursor, params.batch_limit)
         result = update_incidents(store, reports, params.cluster, window)
-        store.write_zoning(members=result.members, incidents=result.incidents, summaries=result.summaries,
-                           history=result.history)
+        store.write_zoning(members=result.members, placed=result.placed, incidents=result.incidents,
+                           summaries=result.summaries, history=result.history)
         n_reports = len(reports)
         if window is not None:
             window.apply(result.members, new_cursor)
