@@ -61,10 +61,13 @@ class ScenarioRun:
     coverage: list[ZoneCoverage] = field(default_factory=list)
 
     def mean_coverage(self) -> dict[str, float]:
-        """Coverage figures averaged over the steps that had live true incidents."""
+        """Coverage figures averaged over the steps, each weighted by its live true incidents (a
+        step with one fresh incident, not yet corroborated, weighs as little as that incident)."""
         steps = [c for c in self.coverage if c.live_incidents]
+        weights = [c.live_incidents for c in steps]
         keys = ("area", "incidents", "districts", "zones_with_truth")
-        return {k: float(np.mean([getattr(c, k) for c in steps])) if steps else float("nan") for k in keys}
+        return {k: float(np.average([getattr(c, k) for c in steps], weights=weights)) if steps else float("nan")
+                for k in keys}
 
 
 @dataclass
