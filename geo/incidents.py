@@ -13,7 +13,10 @@ the stored members near the batch (space and time boxes), links the batch to the
 :func:`geo.clustering.link_pairs` and unions with the known incidents. A batch touching one
 incident grows it; touching several merges them (the survivor keeps its id and triage status, the
 others are ``merged`` into it); a report that moves away can split its old incident (the largest
-piece keeps the id). Merges and splits are written to the incident history.
+piece keeps the id). Merges and splits are written to the incident history. An incident's row is
+written from its running summary (:mod:`geo._summary`), grown by the batch's members and merged
+with those of the incidents it absorbs; only split incidents and those holding a re-geocoded report
+are summarised again from all their members.
 
 Metric work: distances are great-circle (see :mod:`geo.clustering`); footprints are convex hulls
 buffered in a local equirectangular projection centred on each incident (x = R cos(lat0) dlon,
@@ -24,15 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo._summary import (
     EVIDENCE_KEPT,  # noqa: F401 (re-exported)
@@ -56,11 +56,9 @@ from geo.clustering import (
     cluster_reports,
     components,
     friends_of_friends,
-    haversine_m,
     link_pairs,
     need_kinds,
     tiers,
-    unit_xyz,
 )
 from geo.duplicates import text_key
 from geo.model import Incident, IncidentEvent
@@ -174,12 +172,6 @@ class IncidentUpdate:
 
 
 # --- summaries --------------------------------------------------------------------------------
-
-
-def summarize(members: pd.DataFrame, existing: pd.DataFrame | None = None) -> list[Incident]:
-    """An :class:`Incident` per incident id in ``members`` (all of each incident's members). Triage
-    status and ``first_seen`` of incidents already stored come from ``existing`` (indexed by id)."""
-    return describe(from_members(members), existing)
 
 
 def describe(summaries: dict[str, dict[str, Any]], existing: pd.DataFrame | None = None) -> list[Incident]:
