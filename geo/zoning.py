@@ -155,7 +155,8 @@ def wind_swaths(track: Sequence[TrackFix], now: datetime) -> dict[float, tuple[A
 def _local_buffer(geoms: Sequence[Any], distance_m: float) -> Any:
     """Union of geometries (lon/lat) grown by ``distance_m`` metres, computed in a local
     equirectangular projection centred on them."""
-    union = shapely.union_all([g for g in geoms if g is not None and not g.is_empty])
+    valid = np.asarray([g for g in geoms if g is not None and not g.is_empty], dtype=object)
+    union = shapely.union_all(_uncovered(valid))
     if union.is_empty:
         return union
     c = union.centroid
@@ -170,6 +171,45 @@ def _local_buffer(geoms: Sequence[Any], distance_m: float) -> Any:
 
     grown = shapely.buffer(shapely.transform(union, fwd), distance_m, quad_segs=4)
     return shapely.transform(shapely.simplify(grown, 25.0), inv)
+
+
+def _uncovered(geoms: np.ndarray, share: float = 0.1) -> np.ndarray:
+    """The polygons (lon/lat) that lie inside no other one of them (of equal ones the first): their
+    union is the union of all, and far cheaper when footprints pile up.
+
+    Two cheap tests, each against the ``share`` largest: a polygon whose farthest vertex from its
+    centroid, plus the distance to another's centroid, stays within that other's inscribed disk about
+    its centroid (metres; 0.5 % and 1 m to spare), then an exact ``within`` test on what is left."""
+    n = len(geoms)
+    if n < 64:
+        return geoms
+    centre = shapely.centroid(geoms)
+    clat, clon = shapely.get_y(centre), shapely.get_x(centre)
+    coords, where = shapely.get_coordinates(geoms, return_index=True)
+    x = np.radians(coords[:, 0] - clon[where]) * EARTH_RADIUS_M * np.cos(np.radians(clat[where]))
+    y = np.radians(coords[:, 1] - clat[where]) * EARTH_RADIUS_M
+    outer = np.zeros(n)
+    np.maximum.at(outer, where, np.hypot(x, y))
+    local = shapely.transform(geoms, lambda _: np.column_stack((x, y)))  # each about its own centroid
+    inner = np.where(shapely.contains_xy(local, 0.0, 0.0), shapely.distance(shapely.points(np.zeros((n, 2))),
+                                                                              shapely.boundary(local)), 0.0)  # fmt: skip
+    covered = np.zeros(n, bool)
+    big = np.argsort(-inner, kind="stable")[: max(1, int(n * share))]
+    xyz = unit_xyz(clat, clon)
+    near = cKDTree(xyz).query_ball_point(xyz[big], chord_m(inner[big]))
+    lens = np.fromiter(map(len, near), np.int64, len(big))
+    j = np.repeat(big, lens)
+    i = np.fromiter(itertools.chain.from_iterable(near), np.int64, int(lens.sum()))
+    inside = (i != j) & ((haversine_m(clat[i], clon[i], clat[j], clon[j]) + outer[i]) * 1.005 + 1.0 < inner[j])
+    covered[i[inside]] = True
+    rest = np.flatnonzero(~covered)
+    large = rest[np.argsort(-shapely.area(geoms[rest]), kind="stable")[: max(1, int(len(rest) * share))]]
+    a, b = shapely.STRtree(geoms[large]).query(geoms[rest], predicate="within")
+    a, b = rest[a], large[b]
+    a, b = a[a != b], b[a != b]
+    same = shapely.equals(geoms[a], geoms[b])  # equal polygons lie within each other: drop the later
+    covered[a[~same | (a > b)]] = True
+    return geoms[~covered]
 
 
 @lru_cache(maxsize=1)

@@ -350,6 +350,27 @@ def test_zone_components_match_a_brute_force_search(spread):
     assert spread < 0.1 or len(set(want.tolist())) > 5
 
 
+def test_footprints_inside_others_are_left_out_of_a_union_without_changing_it():
+    import numpy as np
+    import shapely
+
+    rng = np.random.default_rng(11)
+    n = 400
+    lon, lat = rng.uniform(88.0, 88.2, n), rng.uniform(22.0, 22.2, n)
+    radius = np.where(rng.random(n) < 0.2, rng.uniform(0.01, 0.03, n), rng.uniform(0.001, 0.004, n))
+    geoms = shapely.buffer(shapely.points(lon, lat), radius, quad_segs=4)
+    geoms[:20] = geoms[20:40]  # equal footprints: one of each pair stays
+    geoms[40] = shapely.Polygon([(88.1, 22.1), (88.3, 22.1), (88.3, 22.3)])  # no centroid-sized disk fits
+    before = shapely.to_wkb(geoms)
+    kept = zoning._uncovered(geoms)
+    assert 20 < len(kept) < n - 100  # most small ones lie in a large one
+    assert (shapely.to_wkb(geoms) == before).all()  # the inputs are left as they were
+    full, part = shapely.union_all(geoms), shapely.union_all(kept)
+    assert shapely.symmetric_difference(full, part).area <= 1e-9 * full.area
+    dropped = [g for g in geoms if not any(g is k for k in kept)]
+    assert all(any(shapely.within(g, k) for k in kept) for g in dropped[:50])
+
+
 def test_rumours_and_bulletins_are_counted_but_never_make_an_incident(store_factory):
     import dataclasses
 
