@@ -173,7 +173,7 @@ def _local_buffer(geoms: Sequence[Any], distance_m: float) -> Any:
     return shapely.transform(shapely.simplify(grown, 25.0), inv)
 
 
-def _uncovered(geoms: np.ndarray, share: float = 0.1) -> np.ndarray:
+def _uncovered(geoms: np.ndarray, share: float = 0.05) -> np.ndarray:
     """The polygons (lon/lat) that lie inside no other one of them (of equal ones the first): their
     union is the union of all, and far cheaper when footprints pile up.
 
@@ -190,9 +190,16 @@ def _uncovered(geoms: np.ndarray, share: float = 0.1) -> np.ndarray:
     y = np.radians(coords[:, 1] - clat[where]) * EARTH_RADIUS_M
     outer = np.zeros(n)
     np.maximum.at(outer, where, np.hypot(x, y))
-    local = shapely.transform(geoms, lambda _: np.column_stack((x, y)))  # each about its own centroid
-    inner = np.where(shapely.contains_xy(local, 0.0, 0.0), shapely.distance(shapely.points(np.zeros((n, 2))),
-                                                                              shapely.boundary(local)), 0.0)  # fmt: skip
+    # inscribed radius about the centroid: distance to the nearest edge (polygons without holes that
+    # hold their centroid; others get 0 and cover nothing in this test)
+    px, py, dx, dy = x[:-1], y[:-1], np.diff(x), np.diff(y)
+    edge = where[:-1] == where[1:]
+    t = np.clip(-(px * dx + py * dy) / np.maximum(dx * dx + dy * dy, 1e-18), 0.0, 1.0)
+    inner = np.full(n, np.inf)
+    np.minimum.at(inner, where[:-1][edge], np.hypot(px + t * dx, py + t * dy)[edge])
+    solid = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0) \
+        & shapely.contains_xy(geoms, clon, clat) & np.isfinite(inner)  # fmt: skip
+    inner = np.where(solid, inner, 0.0)
     covered = np.zeros(n, bool)
     big = np.argsort(-inner, kind="stable")[: max(1, int(n * share))]
     xyz = unit_xyz(clat, clon)
