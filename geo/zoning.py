@@ -362,8 +362,8 @@ def _report_components(inc: pd.DataFrame, gap_m: float) -> np.ndarray:
     """Zone label per incident: incidents whose circles (radius + gap) touch are in one zone.
 
     Two passes: pairs closer than twice the smallest circle touch whatever their radii (no distance
-    check); only when that leaves several components are the longer pairs between different
-    components looked up, each from the side of its larger circle (d <= r_i + r_j <= 2 max(r_i, r_j))."""
+    check); only when that leaves several components are the circles touching those outside the
+    largest component looked up (a pair joining two components has an end outside the largest)."""
     lat, lon = inc["lat"].to_numpy(float), inc["lon"].to_numpy(float)
     r = np.nan_to_num(inc["radius_m"].to_numpy(float), nan=0.0) + gap_m
     n = len(inc)
@@ -375,14 +375,10 @@ def _report_components(inc: pd.DataFrame, gap_m: float) -> np.ndarray:
     labels = components(n, sure[:, 0], sure[:, 1])
     if labels.max() == 0:
         return labels
-    near = tree.query_ball_point(xyz, chord_m(2 * r) * (1 + 1e-9) + 1e-6)
-    lens = np.fromiter(map(len, near), np.int64, n)
-    i = np.repeat(np.arange(n), lens)
-    j = np.fromiter(itertools.chain.from_iterable(near), np.int64, int(lens.sum()))
-    ok = (labels[i] != labels[j]) & ((r[i] > r[j]) | ((r[i] == r[j]) & (i < j)))
-    i, j = i[ok], j[ok]
-    ok = haversine_m(lat[i], lon[i], lat[j], lon[j]) <= r[i] + r[j]
-    return components(n, i[ok], j[ok], labels)
+    # a pair joining two components has an end outside the largest one: look up from those ends only
+    outside = np.flatnonzero(labels != np.bincount(labels).argmax())
+    i, j = _touching(lat, lon, r, outside)
+    return components(n, i, j, labels)
 
 
 def _touching(lat: np.ndarray, lon: np.ndarray, r: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
