@@ -50,6 +50,8 @@ ami amra amader amar tumi tomra apni apnara achhe ache achi nei nai dorkar lagbe
 sahajjo sahajya sahajyo bari barite ghore bonna bonya jhor toh kintu ekhane ekhon kothay hobe
 hoyeche hoye korun koro kore theke manush khub onek ektu jonno jonyo aschhe asche gelo chilo
 """.split()
+#: The romanised Hindi and Bengali words of both lists.
+ROMAN_WORDS: frozenset[str] = frozenset(_ROMAN_HINDI + _ROMAN_BENGALI)
 #: ``(label, term)`` pairs of the romanised word lists, for a caller's combined Lexicon.
 ROMAN_TERMS: tuple[tuple[str, str], ...] = tuple(
     [("roman:hi", w) for w in _ROMAN_HINDI] + [("roman:bn", w) for w in _ROMAN_BENGALI]

@@ -23,6 +23,7 @@ import numpy as np
 
 from geo._abbreviations import AFTER_PLACE, ANYWHERE
 from geo._coordinates import find_positions
+from geo._language import ROMAN_WORDS
 from geo._text import _ctokens, Memo, TokenColumns, fold, is_indic, name_key, skeleton, token_columns
 from geo.gazetteer import Gazetteer
 from geo.model import Location
@@ -40,7 +41,18 @@ _NOT_PLACE_BEFORE = frozenset({
     "hurricane", "cyclone", "storm", "typhoon", "tropical", "depression", "mr", "mrs", "ms", "dr", "sir", "lord",
     "saint", "prof", "captain", "officer", "sgt", "gen", "president", "minister", "senator", "governor", "cm", "pm",
 })
-_NOT_PLACE_AFTER = frozenset({"university", "times", "post", "chronicle", "herald", "tribune", "news", "airport"})
+_NOT_PLACE_AFTER = frozenset({"university", "times", "post", "chronicle", "herald", "tribune", "news", "airport",
+                              # streets and bridges named after a person or a far place: "AJC Bose Road",
+                              # "Jessore Road" (Kolkata), "Vidyasagar Setu"
+                              "road", "street", "sarani", "avenue", "lane", "marg", "setu", "bridge", "flyover"})
+#: Words of Indian streets and places that are never a place on their own ("Setu" is no Seto, Japan).
+_NEVER_ALONE = frozenset({"setu", "marg", "sarani", "chowk", "nagar", "pur", "bazar", "bazaar", "ghat", "para"})
+#: Romanised Hindi and Bengali words written in lower case are words, not the places they spell:
+#: "phase hue hain" is no Huế, "ghore bose" no Baise, "matir bari" no Bari.
+_ROMAN_WORDS = ROMAN_WORDS | frozenset(
+    "bose boshe dekhchi dekho jabe jacche jachhe hocche hochhe pe se ko ka ki ne tak par".split())
+#: "Viveknagar, Kolkata": a village or town, then the city, district or state it is in.
+_ADDRESS_GAP = re.compile(r"\s*(?:,|in|at|of)\s*$", re.I)
 _STORM_WORDS = frozenset({"hurricane", "cyclone", "storm", "typhoon", "tropical", "depression", "cyclonic"})
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
@@ -167,6 +179,8 @@ class Geocoder:
             return tuple(explicit)
         chosen = self._resolve(mentions, hint, {loc.state for loc in explicit if loc.state} if explicit else None,
                                {loc.district_lgd for loc in explicit if loc.district_lgd} if explicit else None, focus)
+        if len(mentions) > 1:
+            self._doubt_misaddressed(text, mentions, chosen)
         # Event hashtags (#KeralaFloods) tell the region, not where the post is: they help resolve
         # the other names and are reported only when the text names no other place.
         keep = [n for n, m in enumerate(mentions) if not m[4]]
@@ -194,6 +208,17 @@ class Geocoder:
         ordered = located if not explicit and not abbrev else sorted(
             [*explicit, *located], key=lambda loc: (loc.start or 0, -(loc.end or 0)))
         return (*ordered, *derived)  # derived ones (relative, between) after the places they build on
+
+    def _doubt_misaddressed(self, text: str, mentions: list[Mention], chosen: list[tuple[int, float]]) -> None:
+        """A village or town followed by the city, district or state it is said to be in ("Viveknagar,
+        Kolkata") whose only known namesakes lie in another state: keep it, with confidence 0.4, so
+        the city pins the report (:func:`best_location` prefers confident places)."""
+        kind, state = self._kind, self._state
+        for n in range(len(mentions) - 1):
+            (k, conf), k2 = chosen[n], chosen[n + 1][0]
+            if kind[k] in (2, 3) and kind[k2] in (4, 5, 6) and state[k] != state[k2] and state[k2] \
+                    and _ADDRESS_GAP.match(text, mentions[n][1], mentions[n + 1][0]):
+                chosen[n] = (k, min(conf, 0.4))
 
     def _abbreviations(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         if not _HAS_UPPER2.search(text):
@@ -360,8 +385,8 @@ class Geocoder:
         top = ids[0]
         kind = self._kind[top]
         major = kind in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
-        ok = not (len(key) <= 3 and not major) and self._plausible_word(key, ids)
-        lower_ok = major and (key not in self.gaz.common or kind == 7)
+        ok = not (len(key) <= 3 and not major) and key not in _NEVER_ALONE and self._plausible_word(key, ids)
+        lower_ok = major and (key not in self.gaz.common or kind == 7) and key not in _ROMAN_WORDS
         return ok, is_indic(key), lower_ok, kind in _ADMIN_KINDS or self._pop[top] >= 1_000_000
 
     def _majors(self, key: str) -> tuple[int, ...]:

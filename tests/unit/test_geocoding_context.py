@@ -87,3 +87,30 @@ def test_the_ingest_enricher_uses_the_event_region_setting():
     [anywhere] = Enricher(Settings.load(store_url="sqlite://", event_region=())).enrich([post])
     assert during_amphan.location.state == "Odisha"
     assert anywhere.location.state != "Odisha"  # the biggest Badagaon is in Madhya Pradesh
+
+
+@pytest.mark.parametrize("text", [
+    "Elliot Road mein pani hi pani hai, 33 families phase hue hain",  # "hue": Hindi, not Huế
+    "Treasury Building e aaj khub hawa, ghore bose netflix dekhchi lol",  # "bose": Bengali, not Baise
+    "Traffic movement is closed on AJC Bose Road due to uprooted trees",  # a street named after a person
+    "Vidyasagar Setu is closed for all vehicles due to high wind",  # "Setu" (bridge) is no Seto, Japan
+])
+def test_words_and_street_names_are_not_the_places_they_spell(geocoder, text):
+    assert geocoder.locate(text) == ()
+
+
+def test_capitalised_places_named_like_those_words_still_count(geocoder):
+    [hue, _] = geocoder.locate("Flooding in Hue and Da Nang")
+    assert hue.name == "Huế"
+    assert [loc.name for loc in geocoder.locate("Boats sent from Howrah to Sagar")][:1] == ["Howrah"]
+
+
+def test_a_village_said_to_be_in_a_city_of_another_state_gives_way_to_the_city(geocoder):
+    from geo.geocoding import best_location
+
+    locs = geocoder.locate("15 fishermen from Viveknagar, Kolkata missing since the storm")
+    village = _place(locs, "Viveknagar")
+    assert village.state != "West Bengal" and village.confidence < 0.5  # the only Viveknagar known is elsewhere
+    assert best_location(locs).name == "Kolkata"
+    both = geocoder.locate("Rain in Puri and Kolkata")  # two places, no address: both stay confident
+    assert all(loc.confidence >= 0.5 for loc in both)
