@@ -184,6 +184,24 @@ class ZoningWindow:
         self._stale = set()
         return self._frame
 
+    def member_counts(self, since_h: float, split_h: float) -> pd.DataFrame | None:
+        """As the store's ``member_counts`` (reports per incident after ``split_h`` and in (since_h,
+        split_h]), or None when the window does not reach back to ``since_h``."""
+        if self.cursor is None or since_h < self.horizon:
+            return None
+        parts = [(self._rows, self._alive), (self._recent, None)]
+        ids, t = [], []
+        for rows, alive in parts:
+            keep = rows["t_h"] > since_h
+            if alive is not None:
+                keep &= alive
+            ids.append(rows["incident_id"][keep])
+            t.append(rows["t_h"][keep])
+        frame = pd.DataFrame({"incident_id": np.concatenate(ids), "t": np.concatenate(t)})
+        recent = (frame["t"] > split_h).astype(int)
+        out = pd.DataFrame({"recent": recent, "before": 1 - recent}).groupby(frame["incident_id"].to_numpy()).sum()
+        return out.rename_axis("incident_id").reset_index()
+
     def footprints(self, incident_ids: Sequence[str]) -> list[tuple[Any, tuple[int, ...]]]:
         """As the store's ``footprints`` (for incidents held)."""
         out = []

@@ -435,7 +435,8 @@ def build_zones(
     active = window.zoning_incidents(since) if held else store.zoning_incidents(since)  # type: ignore[union-attr]
     active = active[zone_worthy(active, params.zone_min_reporters)].reset_index(drop=True)
     w = params.trend_window_h
-    counts = store.member_counts(now_h - 2 * w, now_h - w).set_index("incident_id")
+    counts = window.member_counts(now_h - 2 * w, now_h - w) if held else None  # type: ignore[union-attr]
+    counts = (counts if counts is not None else store.member_counts(now_h - 2 * w, now_h - w)).set_index("incident_id")
     previous = store.zones_frame()
     prev_reports = previous[previous["kind"] == "reports"]
     zones: list[Zone] = []
