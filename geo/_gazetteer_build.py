@@ -36,6 +36,10 @@ KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 _KIND_BONUS = {"country": 1.2, "state": 1.0, "district": 0.6, "city": 0.3, "town": 0.0, "village": -0.2,
                "landmark": 0.6, "road": 0.0, "pin": 0.0, "coordinates": 0.0}
 _PO_SUFFIX = re.compile(r"\s*\b(?:[HSB]\.?\s?O|G\.?P\.?O|H\.?O\.?|S\.?O\.?|B\.?O\.?|MDG|NDTSO|ECO)\.?\s*$", re.I)
+# City post offices carry their city after the office type: "Viveknagar SO Kolkata", "Ashok Nagar S.O
+# (West Delhi)", "Aliganj SO South Delhi" (~2,800 offices); the place is the part before it.
+_PO_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
+_PO_CITY_TAIL = re.compile(r"\s+\b(?:[HSB]\.?\s?O|G\.?P\.?O|S\.?O|B\.?O)\.?\s+\S.*$", re.I)
 _KEEP_SCRIPT = re.compile(r"^[\x20-\x7e\u00c0-\u024f\u1e00-\u1eff\u2019\u0900-\u0dff\u200c\u200d]+$")
 MAX_CANDIDATES = 48
 
@@ -155,7 +159,7 @@ def _add_post_offices(t: Table, dist: Any) -> None:
     kept = po[po["lgd"].notna()]
     type_pop = {0: 20000.0, 1: 5000.0, 2: 1500.0}
     for row in kept.itertuples(index=False):
-        name = _PO_SUFFIX.sub("", row.office_name).strip() or row.office_name
+        name = po_place_name(row.office_name)
         kind = "town" if row.type_code == 0 else "village"
         radius = 2000.0 if row.src == "po" else 6000.0
         t.add(gid=f"po:{row.pincode}:{row.office_name}", name=name, lat=row.plat, lon=row.plon, kind=kind,
@@ -173,6 +177,13 @@ def _add_post_offices(t: Table, dist: Any) -> None:
     t.pin_points = {int(r.pincode): (r.lat_e5 / 1e5, r.lon_e5 / 1e5) for r in cents.itertuples(index=False)}
     med = kept[kept["src"] == "po"].groupby("pincode")[["plat", "plon"]].median()
     t.pin_points.update({int(p): (float(r.plat), float(r.plon)) for p, r in med.iterrows()})
+
+
+def po_place_name(office: str) -> str:
+    """The place a post office is named after: without its type (SO, B.O, H.O...) and the city or
+    district some city offices append ("Viveknagar SO Kolkata", "Ashok Nagar S.O (West Delhi)")."""
+    name = _PO_SUFFIX.sub("", _PO_CITY_TAIL.sub("", _PO_QUALIFIER.sub("", office))).strip()
+    return name or office
 
 
 def _state_key(s: str) -> str:

@@ -70,7 +70,6 @@ DISTRICTS: tuple[District, ...] = (
 
 DISTRICT_BY_LGD: dict[int, District] = {d.lgd: d for d in DISTRICTS}
 
-_OFFICE_SUFFIX = re.compile(r"\s+(?:[BSH][. ]?O\.?)(?:\s.*)?$")
 _GOOD_NAME = re.compile(r"^(?!.*\b[A-Z]{3,}\b)[A-Za-z][A-Za-z '-]{2,38}[A-Za-z]$")  # no GPO, NDTSO, III
 _SHARED_POINT = 3  # offices this many or more at one exact point were placed at a centroid: skip them
 
@@ -91,8 +90,11 @@ class Places:
 
 
 def place_name(office_name: str) -> str:
-    """The village or town a post office is named for: 'Sagar Bishnupur BO' -> 'Sagar Bishnupur'."""
-    return _OFFICE_SUFFIX.sub("", office_name).strip()
+    """The village or town a post office is named for: 'Sagar Bishnupur BO' -> 'Sagar Bishnupur' (the
+    gazetteer's own rule, so scenario posts name places as the gazetteer knows them)."""
+    from geo._gazetteer_build import po_place_name
+
+    return po_place_name(office_name)
 
 
 def _package_file(package: str, name: str) -> str:

@@ -98,3 +98,14 @@ def test_geonames_country_dump(tmp_path: Path, gaz: Gazetteer) -> None:
     geocoder = Geocoder(gaz.with_places(places))
     loc = geocoder.locate_batch(["flood water in Tikapur Bazar"])[0][0]
     assert loc.name == "Tikapur Bazaar" and loc.state is None and abs(loc.lat - 28.5) < 1e-6
+
+
+@pytest.mark.parametrize(("office", "place"), [
+    ("Viveknagar SO Kolkata", "Viveknagar"), ("Ashok Nagar S.O (West Delhi)", "Ashok Nagar"),
+    ("Aliganj SO South Delhi", "Aliganj"), ("Sagar Bishnupur BO", "Sagar Bishnupur"), ("Hingalganj S.O", "Hingalganj"),
+    ("Kolkata G.P.O.", "Kolkata"), ("Bo Bazar", "Bo Bazar"),
+])
+def test_a_post_office_is_known_by_the_place_it_is_named_after(office, place):
+    from geo._gazetteer_build import po_place_name
+
+    assert po_place_name(office) == place
