@@ -81,6 +81,15 @@ class ZoningWindow:
         self._hold(store.window_incidents(seen_since=to_time(newest - self.incident_span_h)))
         self.cursor = cursor
 
+    def rename(self, renamed: dict[str, str]) -> None:
+        """Members of merged incidents now belong to their survivors."""
+        if not renamed or self.cursor is None:
+            return
+        for rows in (self._rows, self._recent):
+            ids = pd.Series(rows["incident_id"], dtype=object)
+            hit = ids.isin(renamed.keys()).to_numpy()
+            rows["incident_id"][hit] = ids[hit].map(renamed).to_numpy(dtype=object)
+
     def apply(self, members: pd.DataFrame, cursor: int) -> None:
         """Member rows written by a step (new, moved, merged or split ones), then the new cursor."""
         if self.cursor is None:

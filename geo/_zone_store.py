@@ -437,6 +437,7 @@ class _ZoneTables:
         *,
         members: pd.DataFrame | None = None,
         placed: Sequence[str] | None = None,
+        renamed: dict[str, str] | None = None,
         incidents: Sequence[Incident] = (),
         summaries: dict[str, dict[str, Any]] | None = None,
         history: Sequence[IncidentEvent] = (),
@@ -447,7 +448,8 @@ class _ZoneTables:
         reset: bool = False,
     ) -> None:
         """One transaction: upsert member rows (``placed``: those whose place, tier or echo flag may
-        have changed, default all; the others only moved to another incident) and incidents with their
+        have changed, default all; the others only moved to another incident), after moving the members
+        of each ``renamed`` (merged) incident to its survivor, and incidents with their
         running ``summaries`` (an incident without one, e.g. merged away, stores none; its triage status
         is kept), append history, replace all zones (when given) and move the zoning cursor. ``reset`` first
         forgets every membership and zone and marks every incident ``empty`` (a full rebuild: an
@@ -465,6 +467,9 @@ class _ZoneTables:
                     self._clear_member_index()
                     self._run("UPDATE incidents SET state = 'empty'")
                     self._run("DELETE FROM zones")
+                if renamed:  # members of merged incidents move to the survivors
+                    self._many("UPDATE incident_members SET incident_id = ? WHERE incident_id = ?",
+                               [(into, old) for old, into in renamed.items()])
                 if members is not None and len(members):
                     self._many(
                         f"INSERT INTO incident_members ({mcols}) VALUES ({', '.join('?' * len(MEMBER_COLUMNS))}) "

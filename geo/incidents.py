@@ -168,7 +168,9 @@ class IncidentUpdate:
     """Running summary (:mod:`geo._summary`) of each incident written."""
     placed: tuple[str, ...] | None = None
     """Member rows whose place, tier or echo flag may have changed (None: all); the other rows written
-    only moved to another incident (merges, splits)."""
+    only moved to another incident (splits)."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Merged incidents and their survivors: all their members move (not in ``members``)."""
 
 
 # --- summaries --------------------------------------------------------------------------------
@@ -329,6 +331,7 @@ def update_incidents(
     history: list[IncidentEvent] = []
     extra_members: list[pd.DataFrame] = []
     retired: dict[str, tuple[str, str | None]] = {}
+    renamed: dict[str, str] = {}
 
     # neighbours: stored point/area members near the batch, in the window
     cand = new[linking]
@@ -388,10 +391,10 @@ def update_incidents(
             for k in rows:
                 labels_new[int(k)] = name
         new.loc[list(labels_new), "incident_id"] = list(labels_new.values())
-        if retired:  # the members of merged incidents move to the survivors (one read for all)
-            moved = store.members_of(sorted(retired))
-            moved["incident_id"] = moved["incident_id"].map(lambda o: retired[o][1])
-            extra_members.append(moved)
+        # the members of merged incidents move to the survivors: renamed in the store by one statement
+        # per merged incident (``IncidentUpdate.renamed``), not read and written back row by row
+        renamed = {o: into for o, (_, into) in retired.items() if into is not None}
+        new["incident_id"] = new["incident_id"].map(lambda i: renamed.get(i, i) if isinstance(i, str) else i)
 
     # area reports: join the incident with most point reports in reach, else those at the same place
     new_area = new.index[linking & (new["tier"].to_numpy() == "area")]
@@ -432,6 +435,8 @@ def update_incidents(
     echo_targets = new["echo_of"].dropna().unique().tolist()
     known = pd.concat([new[["report_id", "incident_id"]], store.members_by_report(echo_targets)[["report_id", "incident_id"]]])
     new = _attach_echoes(new, known)
+    if renamed:  # an echo of a member of a merged incident joins the survivor
+        new["incident_id"] = new["incident_id"].map(lambda i: renamed.get(i, i) if isinstance(i, str) else i)
 
     # splits: incidents a report moved out of are re-clustered from their remaining members
     split_members, split_history, split_touched = _resplit(store, moved_from - set(retired), new, params)
@@ -444,7 +449,8 @@ def update_incidents(
     existing = store.incident_states(sorted(touched | set(retired)))
     summaries, dirty = _grown_summaries(store, touched, retired, new, dirty=split_touched | moved_from | reseen)
     if dirty:  # rebuilt from all their members (splits, re-geocoded reports, a report turned copy)
-        stored = store.members_of(sorted(dirty))
+        stored = store.members_of(sorted(dirty | {o for o, into in renamed.items() if into in dirty}))
+        stored["incident_id"] = stored["incident_id"].map(lambda i: renamed.get(i, i) if isinstance(i, str) else i)
         members = pd.concat([stored[~stored["report_id"].isin(changed["report_id"])], changed], ignore_index=True)
         summaries.update(from_members(members[members["incident_id"].isin(dirty)]))
     incidents = describe(summaries, existing)
@@ -456,7 +462,7 @@ def update_incidents(
     revived = [i.incident_id for i in incidents if i.state == "active" and i.incident_id in rows
                and rows[i.incident_id]["state"] != "active"]  # fmt: skip
     history += [IncidentEvent(k, incidents[0].last_seen, "revived", (), 0) for k in revived]
-    return IncidentUpdate(changed, incidents, history, frozenset(touched), summaries, tuple(new["report_id"]))
+    return IncidentUpdate(changed, incidents, history, frozenset(touched), summaries, tuple(new["report_id"]), renamed)
 
 
 def _grown_summaries(

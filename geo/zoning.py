@@ -609,10 +609,11 @@ def update(
             window.sync(store, cursor)
         reports, new_cursor = store.report_changes(cursor, params.batch_limit)
         result = update_incidents(store, reports, params.cluster, window)
-        store.write_zoning(members=result.members, placed=result.placed, incidents=result.incidents,
-                           summaries=result.summaries, history=result.history)
+        store.write_zoning(members=result.members, placed=result.placed, renamed=result.renamed,
+                           incidents=result.incidents, summaries=result.summaries, history=result.history)
         n_reports = len(reports)
         if window is not None:
+            window.rename(result.renamed)
             window.apply(result.members, new_cursor)
             window.apply_incidents(result.incidents)
     now = now or store.latest_event_time() or datetime.now(UTC)

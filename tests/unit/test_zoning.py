@@ -146,6 +146,26 @@ def test_running_summaries_match_a_rebuild_through_copies_echoes_merges_and_late
     assert {"created", "merged"} <= kinds
 
 
+def test_a_merge_in_the_same_step_as_an_edited_report_gives_the_summary_of_all_members(store_factory):
+    # the edited report makes its incident's summary be rebuilt from its members while it merges away
+    inc, full = store_factory("inc"), store_factory("full")
+    first = [report("1", 22.000, 88.0, author="a"), report("2", 22.001, 88.0, author="b"),
+             report("3", 22.006, 88.0, author="c")]  # fmt: skip
+    second = [report("1", 22.000, 88.0, author="a", text="edited: boats needed now", needs=("rescue", "food")),
+              report("4", 22.0035, 88.0, 1, author="d")]  # 390 m from both: a bridge  # fmt: skip
+    for batch in (first, second):
+        inc.upsert(batch)
+        full.upsert(batch)
+        zoning.update(inc)
+    zoning.update(full, rebuild=True)
+    assert len({incident_of(inc, f"twitter:{k}") for k in range(1, 5)}) == 1
+    kinds = set(inc.incident_history()["kind"])
+    assert "merged" in kinds
+    ids = {incident_of(inc, "twitter:1"): incident_of(full, "twitter:1")}
+    _same_incidents(inc, full, ids)
+    assert inc.incidents_frame()["needs"].iloc[0] == {"food": 1, "rescue": 4}
+
+
 def test_a_missing_person_beside_a_flood_stays_its_own_incident_incrementally_and_in_a_rebuild(store_factory):
     missing = {"needs": ("missing_person",), "category": "missing_or_found_people"}
     batches = [
