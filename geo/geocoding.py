@@ -485,7 +485,7 @@ class Geocoder:
                         n_admin[st] = n_admin.get(st, 0) + 1
                 if kind[k] == 7:
                     n_country[c] = n_country.get(c, 0) + 1
-                elif kind[k] == 5 and c == "IN" and dlgd[k]:
+                elif kind[k] in (4, 5) and c == "IN" and dlgd[k]:  # a district, or a city: its district
                     n_district[dlgd[k]] = n_district.get(dlgd[k], 0) + 1
             out: list[list[tuple[float, int]] | None] = []
             for mi, scored in enumerate(base):
@@ -497,7 +497,7 @@ class Geocoder:
                 for s, k in scored:
                     c, st = cc[k], state[k]
                     if n_district and kind[k] not in _ADMIN_KINDS and c == "IN" and dlgd[k] \
-                            and n_district.get(dlgd[k], 0) - (kind[own] == 5 and dlgd[own] == dlgd[k]) > 0:
+                            and n_district.get(dlgd[k], 0) - (kind[own] in (4, 5) and dlgd[own] == dlgd[k]) > 0:
                         s += 3.0  # "Badagaon, Kendrapara": the Badagaon in that district
                     if n_cc.get(c, 0) - (cc[own] == c) > 0:
                         s += 1.2

@@ -117,3 +117,9 @@ def test_a_village_said_to_be_in_a_city_of_another_state_gives_way_to_the_city(g
     assert here.state == "West Bengal" and here.district == "Kolkata" and here.confidence >= 0.5
     both = geocoder.locate("Rain in Puri and Kolkata")  # two places, no address: both stay confident
     assert all(loc.confidence >= 0.5 for loc in both)
+
+
+def test_a_named_city_picks_the_namesake_in_its_district(geocoder):
+    [village, city] = geocoder.locate("Ramnagar (Howrah) completely flooded after Amphan")
+    assert city.name == "Howrah" and village.text == "Ramnagar"
+    assert village.district_lgd == city.district_lgd and village.kind == "village"
