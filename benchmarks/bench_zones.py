@@ -155,6 +155,10 @@ def bench_incremental(stored: int, batch: int, runs: int = 5, profile: str = "")
         window = ZoningWindow()
         c0 = time.process_time()
         window.sync(store, store.zoning_cursor())
+        from streams.zoner import freeze_working_set
+
+        frozen = window.generation
+        freeze_working_set()  # as the zoning loop does when its window reads or merges its rows
         print(f"  window of recent members read once: {len(window):,} rows, cpu {time.process_time() - c0:.2f} s")
         walls, cpus = [], []
         for b in range(runs + 2):
@@ -176,6 +180,9 @@ def bench_incremental(stored: int, batch: int, runs: int = 5, profile: str = "")
             else:
                 result = update(store, track=TRACK, window=window)
             cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            if window.generation != frozen:
+                frozen = window.generation
+                freeze_working_set()
             if not redrawn:
                 walls.append(wall)
                 cpus.append(cpu)

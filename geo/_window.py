@@ -50,6 +50,7 @@ class ZoningWindow:
         self.span_h = span_h
         self.incident_span_h = incident_span_h
         self.merge_rows = merge_rows
+        self.generation = 0
         self.cursor: int | None = None
         self.horizon = np.inf
         self.seen_since = ""  # incidents last seen from then (ISO text) on are held
@@ -153,6 +154,7 @@ class ZoningWindow:
         return int(self._alive.sum()) + len(self._rkey)
 
     def _set(self, rows: dict[str, np.ndarray]) -> None:
+        self.generation += 1  # a new long-lived set of rows (the zoner freezes it out of the cyclic GC)
         self._rows, self._key = _sorted(rows)
         n = len(self._key)
         self._alive = np.ones(n, bool)

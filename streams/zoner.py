@@ -8,9 +8,19 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from geo.zoning import ZoningWindow, TrackFix, ZoningParams, ZoningResult, update
+from geo.zoning import TrackFix, ZoningParams, ZoningResult, ZoningWindow, update
 
 log = logging.getLogger(__name__)
+
+
+def freeze_working_set() -> None:
+    """Move what the process holds now (the zoning window's hundreds of thousands of rows) out of the
+    cyclic garbage collector's reach, so its full collections stop walking them at every step; young
+    cyclic garbage is collected first. (The objects are still freed when no longer referenced.)"""
+    import gc
+
+    gc.collect(1)
+    gc.freeze()
 
 
 def run_zoner(
@@ -33,11 +43,15 @@ def run_zoner(
     params = params or ZoningParams()
     sleep = wait or time.sleep
     window = ZoningWindow()  # recent members in memory, kept in step with the store by each update
+    frozen = window.generation
     results: list[ZoningResult] = []
     first = True
     while True:
         fixes = track() if callable(track) else track
         result = update(store, params, track=fixes, rebuild=rebuild and first, window=window)
+        if window.generation != frozen:  # the window read or merged its rows: keep them out of the cyclic GC
+            frozen = window.generation
+            freeze_working_set()
         first = False
         results.append(result)
         if on_step is not None:
