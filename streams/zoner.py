@@ -42,14 +42,16 @@ def run_zoner(
 
     params = params or ZoningParams()
     sleep = wait or time.sleep
-    window = ZoningWindow()  # recent members in memory, kept in step with the store by each update
-    frozen = window.generation
+    # recent members and incidents in memory, kept in step with the store by each update (a single
+    # step would read more to fill it than it saves)
+    window = None if once else ZoningWindow()
+    frozen = window.generation if window is not None else 0
     results: list[ZoningResult] = []
     first = True
     while True:
         fixes = track() if callable(track) else track
         result = update(store, params, track=fixes, rebuild=rebuild and first, window=window)
-        if window.generation != frozen:  # the window read or merged its rows: keep them out of the cyclic GC
+        if window is not None and window.generation != frozen:  # new long-lived rows: out of the cyclic GC
             frozen = window.generation
             freeze_working_set()
         first = False

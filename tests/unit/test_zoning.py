@@ -166,6 +166,30 @@ def test_a_merge_in_the_same_step_as_an_edited_report_gives_the_summary_of_all_m
     assert inc.incidents_frame()["needs"].iloc[0] == {"food": 1, "rescue": 4}
 
 
+def test_the_zoning_loop_with_its_window_gives_what_single_steps_give(store_factory):
+    from streams.zoner import run_zoner
+
+    batches = [[report(str(3 * b + k), 22.0 + 0.0015 * k, 88.0 + 0.01 * b, b, author=f"u{k}") for k in range(3)]
+               for b in range(4)]  # fmt: skip
+    loop, steps = store_factory("loop"), store_factory("steps")
+    pending = list(batches)
+
+    def arrive(_seconds: float) -> None:  # between two steps of the loop the next batch is stored
+        if pending:
+            loop.upsert(pending.pop(0))
+
+    seen: list = []
+    results = run_zoner(loop, wait=arrive, interval_s=0.0, on_step=seen.append,
+                        should_stop=lambda: not pending and len(seen) > 5)  # fmt: skip
+    for batch in batches:
+        steps.upsert(batch)
+        zoning.update(steps)
+    assert [r.reports for r in results[:5]] == [0, 3, 3, 3, 3]
+    _same_incidents(loop, steps)
+    assert loop.zones_frame().drop(columns=["updated_at"]).to_dict("records") == \
+        steps.zones_frame().drop(columns=["updated_at"]).to_dict("records")
+
+
 def test_a_missing_person_beside_a_flood_stays_its_own_incident_incrementally_and_in_a_rebuild(store_factory):
     missing = {"needs": ("missing_person",), "category": "missing_or_found_people"}
     batches = [
