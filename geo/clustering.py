@@ -87,10 +87,19 @@ MISSING_NEEDS = frozenset({"missing_person"})
 MISSING_CATEGORIES = frozenset({"missing_or_found_people"})
 
 
+#: Categories that describe harm or need at a place (not advice, sympathy, donations or chatter).
+ACTIONABLE = frozenset({"requests_or_urgent_needs", "injured_or_dead_people", "missing_or_found_people",
+                        "displaced_people_and_evacuations", "infrastructure_and_utility_damage"})
+#: Kinds of report for linking (:func:`need_kinds`).
+KIND_NEED, KIND_MISSING, KIND_ROAD = 0, 1, 2
+
+
 def need_kinds(needs: Sequence[Any], category: Sequence[Any]) -> np.ndarray:
-    """Kind of each report for linking: 1 a missing or found person (by needs or category), 0 any
-    other need. Only reports of the same kind are linked. ``needs`` holds lists of need names (or
-    their JSON text, as stored)."""
+    """Kind of each report for linking; only reports of the same kind are linked:
+    :data:`KIND_MISSING` a missing or found person (by needs or category); :data:`KIND_ROAD` a report
+    with no category (traffic police: a closed road is its own incident, and a chain of road reports
+    must not join the distress calls of a whole city); :data:`KIND_NEED` the rest. ``needs`` holds lists of need names (or their
+    JSON text, as stored)."""
     quoted = [json.dumps(n) for n in MISSING_NEEDS]
     out = np.zeros(len(needs), np.int8)
     for k, (need, cat) in enumerate(zip(needs, category, strict=True)):
@@ -98,7 +107,10 @@ def need_kinds(needs: Sequence[Any], category: Sequence[Any]) -> np.ndarray:
             hit = any(q in need for q in quoted)
         else:
             hit = isinstance(need, (list, tuple, set, frozenset)) and any(n in MISSING_NEEDS for n in need)
-        out[k] = hit or cat in MISSING_CATEGORIES
+        if hit or cat in MISSING_CATEGORIES:
+            out[k] = KIND_MISSING
+        elif not isinstance(cat, str):
+            out[k] = KIND_ROAD
     return out
 
 

@@ -52,7 +52,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo._window import ZoningWindow
-from geo.clustering import EARTH_RADIUS_M, ClusterParams, chord_m, components, haversine_m, unit_xyz
+from geo.clustering import ACTIONABLE, EARTH_RADIUS_M, ClusterParams, chord_m, components, haversine_m, unit_xyz
 from geo.incidents import URGENCY_RANK, IncidentUpdate, hours, rebuild_incidents, to_time, update_incidents
 from geo.model import Zone
 
@@ -333,9 +333,6 @@ def _aggregate(inc: pd.DataFrame, counts: pd.DataFrame) -> _Agg:
     return _aggregates(inc, np.zeros(len(inc), np.int64), 1, counts)[0]
 
 
-#: Categories that describe harm or need at a place (not advice, sympathy, donations or chatter).
-ACTIONABLE = frozenset({"requests_or_urgent_needs", "injured_or_dead_people", "missing_or_found_people",
-                        "displaced_people_and_evacuations", "infrastructure_and_utility_damage"})
 
 
 def zone_worthy(incidents: pd.DataFrame, min_reporters: int = 2) -> np.ndarray:

@@ -99,7 +99,7 @@ def test_friends_of_friends_is_dbscan_with_min_samples_one_without_time():
 
 def test_a_missing_person_never_links_to_another_need():
     kinds = need_kinds([["rescue", "food"], '["missing_person"]', [], "[]"],
-                       ["requests_or_urgent_needs", None, "missing_or_found_people", None])
+                       ["requests_or_urgent_needs", None, "missing_or_found_people", "caution_and_advice"])
     assert kinds.tolist() == [0, 1, 1, 0]
     lat, lon, t = np.array([22.0, 22.001, 22.002, 22.003]), np.full(4, 88.0), np.zeros(4)  # 111 m steps
     labels = friends_of_friends(lat, lon, t, np.zeros(4), P, kinds)
@@ -119,3 +119,13 @@ def test_a_gps_report_reaches_into_the_village_circle_but_two_village_points_do_
     assert len(two_gps[0]) == 0
     far = np.array([22.0, 22.0 + 1200.0 / 111_195.0])
     assert len(link_pairs(far, lon, t, np.array([10.0, 2000.0]), params)[0]) == 0  # beyond 1,101 m
+
+
+def test_road_reports_link_only_to_each_other():
+    # traffic police reports carry no category: a chain of them along a city's roads must not join
+    # the distress calls of the whole city into one incident
+    kinds = need_kinds([[], "[]", ["rescue"], []], [None, None, "requests_or_urgent_needs", "caution_and_advice"])
+    assert kinds.tolist() == [2, 2, 0, 0]
+    lat, lon, t = np.array([22.0, 22.001, 22.002, 22.003]), np.full(4, 88.0), np.zeros(4)  # 111 m steps
+    labels = friends_of_friends(lat, lon, t, np.zeros(4), P, kinds)
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
