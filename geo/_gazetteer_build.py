@@ -158,10 +158,13 @@ def _add_post_offices(t: Table, dist: Any) -> None:
         po.loc[joined.index, "src"] = tag
     kept = po[po["lgd"].notna()]
     type_pop = {0: 20000.0, 1: 5000.0, 2: 1500.0}
-    for row in kept.itertuples(index=False):
+    spacing = _office_spacing_m(kept["plat"].to_numpy(float), kept["plon"].to_numpy(float))
+    for row, gap in zip(kept.itertuples(index=False), spacing, strict=True):
         name = po_place_name(row.office_name)
         kind = "town" if row.type_code == 0 else "village"
-        radius = 2000.0 if row.src == "po" else 6000.0
+        # An office serves the area up to its neighbours: ~2 km in the countryside, a few hundred
+        # metres in a city, where a 2 km radius would make every locality overlap the next.
+        radius = float(np.clip(0.75 * gap, 500.0, 2000.0)) if row.src == "po" else 6000.0
         t.add(gid=f"po:{row.pincode}:{row.office_name}", name=name, lat=row.plat, lon=row.plon, kind=kind,
               radius_m=radius, pop=type_pop.get(row.type_code, 1500.0), cc="IN", state=row.j_state,
               district=row.j_district, state_lgd=int(row.j_state_lgd), district_lgd=int(row.j_district_lgd))
@@ -177,6 +180,18 @@ def _add_post_offices(t: Table, dist: Any) -> None:
     t.pin_points = {int(r.pincode): (r.lat_e5 / 1e5, r.lon_e5 / 1e5) for r in cents.itertuples(index=False)}
     med = kept[kept["src"] == "po"].groupby("pincode")[["plat", "plon"]].median()
     t.pin_points.update({int(p): (float(r.plat), float(r.plon)) for p, r in med.iterrows()})
+
+
+def _office_spacing_m(lat: np.ndarray, lon: np.ndarray, k: int = 3) -> np.ndarray:
+    """Distance (metres, chord) from each office to its ``k``-th nearest other office."""
+    from scipy.spatial import cKDTree
+
+    if len(lat) <= k:
+        return np.full(len(lat), np.inf)
+    phi, lam = np.radians(lat), np.radians(lon)
+    xyz = 6_371_008.8 * np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
+    dist, _ = cKDTree(xyz).query(xyz, k=k + 1)
+    return dist[:, k]
 
 
 def po_place_name(office: str) -> str:

@@ -24,7 +24,7 @@ from geo._text import name_key
 from geo.errors import GeocodeError
 
 #: Bump when the build changes: a stale cache is rebuilt, never misread.
-BUILD_VERSION = "16"
+BUILD_VERSION = "17"
 _ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -109,3 +109,17 @@ def test_a_post_office_is_known_by_the_place_it_is_named_after(office, place):
     from geo._gazetteer_build import po_place_name
 
     assert po_place_name(office) == place
+
+
+def test_a_post_office_radius_follows_how_close_its_neighbours_are():
+    from geo._gazetteer_build import _office_spacing_m
+    from geo.geocoding import Geocoder
+
+    geocoder = Geocoder.load("IN")
+    [city_locality] = geocoder.locate("Water entering houses in Jorasanko")  # central Kolkata
+    [delta_village] = geocoder.locate("Water entering houses in Gosaba")  # the Sundarbans
+    assert 500.0 <= city_locality.radius_m < 1000.0 < delta_village.radius_m <= 2000.0
+    # the third-nearest office: 3 km on a line of offices 1 km apart; infinite with too few offices
+    lat, lon = 22.0 + np.arange(5) * (1000.0 / 111_195.0), np.full(5, 88.0)
+    assert _office_spacing_m(lat, lon)[0] == pytest.approx(3000.0, rel=1e-3)
+    assert np.isinf(_office_spacing_m(lat[:3], lon[:3])).all()
