@@ -121,8 +121,9 @@ def score_incidents(store: Any, truth: dict[str, dict[str, Any]]) -> IncidentSco
     """Adjusted Rand index and purity of the stored report-to-incident assignment of incident posts."""
     from sklearn.metrics import adjusted_rand_score
 
-    members = store._select(
-        "SELECT m.report_id, m.incident_id, r.source_id FROM incident_members m JOIN reports r USING (report_id)")
+    reports = pd.DataFrame(store.reports_frame())[["report_id", "source_id"]]
+    members = store.members_by_report(reports["report_id"].tolist())[["report_id", "incident_id"]]
+    members = members.merge(reports, on="report_id", how="left")
     members["truth"] = members["source_id"].map(lambda s: truth.get(s, {}).get("incident"))
     posts = members[members["truth"].notna()]
     placed = posts[posts["incident_id"].notna()]

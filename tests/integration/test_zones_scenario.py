@@ -24,9 +24,9 @@ def test_incidents_match_the_scenario_truth(store_factory):
     assert score.purity >= 0.9
     assert score.ari >= 0.9  # issue 5: adjusted Rand index and purity >= 0.9 (0.922 and 0.967 here)
     # every stored distress report is in the members table: counted, never dropped
-    members = store._select("SELECT report_id FROM incident_members")
     distress = pd.DataFrame(store.reports_frame()).query("feed == 'distress'")
-    assert set(distress["report_id"]) <= set(members["report_id"])
+    members = store.members_by_report(distress["report_id"].tolist())
+    assert set(distress["report_id"]) == set(members["report_id"])
     zones = store.zones_frame()
     assert zones["severity"].between(0, 100).all()
     inside = zones.geometry.representative_point()
