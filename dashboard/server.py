@@ -26,6 +26,15 @@ from geo._process import stop_process
 from geo.settings import Settings
 
 APP = Path(__file__).resolve().parent / "app.py"
+#: Bengali and Devanagari faces served from the app's static folder (fetched at install time), so
+#: Streamlit's own text and tables (drawn on a canvas) show Indic posts on a machine without Indic
+#: system fonts; each face covers only its script (unicodeRange), Latin stays Streamlit's font.
+FONT_FACES = (
+    {"family": "cm-noto-bengali", "unicodeRange": "U+0980-09FF, U+200C-200D",
+     "url": "app/static/vendor/noto-sans-bengali/files/noto-sans-bengali-bengali-400-normal.woff2"},
+    {"family": "cm-noto-devanagari", "unicodeRange": "U+0900-097F, U+A8E0-A8FF",
+     "url": "app/static/vendor/noto-sans-devanagari/files/noto-sans-devanagari-devanagari-400-normal.woff2"},
+)  # fmt: skip
 STARTUP_TIMEOUT_S = 60.0
 
 
@@ -78,6 +87,8 @@ def streamlit_command(settings: Settings) -> list[str]:
         "--theme.backgroundColor", "#0b1622",
         "--theme.secondaryBackgroundColor", "#13202e",
         "--theme.textColor", "#e6edf3",
+        "--theme.font", ", ".join(["sans-serif", *(f["family"] for f in FONT_FACES)]),
+        "--theme.fontFaces", json.dumps(list(FONT_FACES)),
     ]  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 
@@ -63,3 +64,14 @@ def test_bad_port_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
         main(["dashboard", "--port", "99999"])
     assert exit_info.value.code == 2
     assert "dashboard_port" in capsys.readouterr().err
+
+
+def test_indic_font_faces_are_served_from_the_static_folder() -> None:
+    cmd = server.streamlit_command(Settings.load())
+    faces = json.loads(cmd[cmd.index("--theme.fontFaces") + 1])
+    assert [f["family"] for f in faces] == ["cm-noto-bengali", "cm-noto-devanagari"]
+    assert cmd[cmd.index("--theme.font") + 1] == "sans-serif, cm-noto-bengali, cm-noto-devanagari"
+    for face in faces:  # "app/static/..." is the app's static folder, filled by `make assets` (npm packages)
+        assert face["url"].startswith("app/static/") and "://" not in face["url"]
+        assert (server.APP.parent / face["url"].removeprefix("app/")).is_file()
+    assert list(server.FONT_FACES) == faces
