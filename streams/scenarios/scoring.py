@@ -85,6 +85,7 @@ def replay_scenario(store: Any, size: int, seed: int, *, batch: int = 300, setti
                     step: Callable[[Any], Any] | None = None) -> ScenarioRun:
     """Ingest the scenario into ``store`` in batches, zoning after each, and measure zone coverage."""
     from streams.ingest import Enricher, parse_records
+    from streams.sinks import StoreSink
     from streams.topics import topic_feeds
 
     settings = settings or Settings.load(AMPHAN_CONFIG, store_url="sqlite://")
@@ -94,10 +95,11 @@ def replay_scenario(store: Any, size: int, seed: int, *, batch: int = 300, setti
     enricher, run, records = Enricher(settings), ScenarioRun({}), []
     seen: dict[str, list[datetime]] = {}  # true incident -> times of its posts
 
-    def flush() -> None:
-        parsed = parse_records(records, settings).items
-        reports = [p for p in enricher.enrich(parsed, store.originals_by_text_key) if not hasattr(p, "identifier")]
-        store.upsert(reports, [p for p in parsed if hasattr(p, "identifier")])
+    def flush() -> None:  # as IngestWorker.process, without Kafka
+        sink = StoreSink(store)
+        for item in enricher.enrich(parse_records(records, settings).items, store.originals_by_text_key):
+            sink.add(item)
+        sink.flush()
         records.clear()
         step(store)
         now = store.latest_event_time()
