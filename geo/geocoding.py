@@ -330,7 +330,7 @@ class Geocoder:
         ids = self.gaz.index.get(form)
         if ids is not None:
             top = ids[0]
-            major = self._kind[top] in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
+            major = self._major(top)
             alone = (len(form) > 3 or major) and self._plausible_word(form, ids)  # as in _accept
             return longer | alone
         if form.isascii():
@@ -384,18 +384,21 @@ class Geocoder:
         ids = self.gaz.index[key]
         top = ids[0]
         kind = self._kind[top]
-        major = kind in _ADMIN_KINDS or self._pop[top] >= 100_000 or self._prior[top] >= 7.0
+        major = self._major(top)
         ok = not (len(key) <= 3 and not major) and key not in _NEVER_ALONE and self._plausible_word(key, ids)
         lower_ok = major and (key not in self.gaz.common or kind == 7) and key not in _ROMAN_WORDS
         return ok, is_indic(key), lower_ok, kind in _ADMIN_KINDS or self._pop[top] >= 1_000_000
+
+    def _major(self, k: int) -> bool:
+        """A well-known place: a district, state or country, 100,000 people, or a high prior."""
+        return self._kind[k] in _ADMIN_KINDS or self._pop[k] >= 100_000 or self._prior[k] >= 7.0
 
     def _majors(self, key: str) -> tuple[int, ...]:
         """The candidates of a name written in lower case: the well-known ones (Indic names: all)."""
         ids = self.gaz.index[key]
         if is_indic(key):
             return ids
-        kind, pop, prior = self._kind, self._pop, self._prior
-        return tuple(k for k in ids if kind[k] in _ADMIN_KINDS or pop[k] >= 100_000 or prior[k] >= 7.0) or ids
+        return tuple(filter(self._major, ids)) or ids
 
     def _plausible_word(self, key: str, ids: tuple[int, ...]) -> bool:
         """An ordinary word is a place only if the place is far more notable than the word is common."""
