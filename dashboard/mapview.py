@@ -296,12 +296,7 @@ def report_layers(
 def road_geometry(extra: Any) -> dict[str, Any] | None:
     """The GeoJSON LineString/MultiLineString of the roads a traffic report names (``extra``'s
     ``road_geometry``, a dict or its JSON text), or None; anything malformed is None."""
-    if isinstance(extra, str):
-        try:
-            extra = json.loads(extra)
-        except ValueError:
-            return None
-    geometry = extra.get("road_geometry") if isinstance(extra, dict) else None
+    geometry = _extra_dict(extra).get("road_geometry")
     if not isinstance(geometry, dict) or geometry.get("type") not in ("LineString", "MultiLineString"):
         return None
     try:
@@ -341,17 +336,21 @@ def report_popup_html(row: dict[str, Any]) -> str:
     )
 
 
-def report_flags(extra: Any) -> list[tuple[str, str]]:
-    """The flags the ingest put in a report's ``extra`` (a dict or its JSON text) as
-    ``(kind, label)``: ``factcheck`` ("FACT-CHECKED: false (source)"), ``copy`` ("copy of <id>"),
-    ``official`` ("official account") and ``verified``. Labels are plain text (escape them)."""
+def _extra_dict(extra: Any) -> dict[str, Any]:
+    """A report's ``extra`` as a dict (it is stored as JSON text); ``{}`` if it is not one."""
     if isinstance(extra, str):
         try:
             extra = json.loads(extra)
         except ValueError:
-            return []
-    if not isinstance(extra, dict):
-        return []
+            return {}
+    return extra if isinstance(extra, dict) else {}
+
+
+def report_flags(extra: Any) -> list[tuple[str, str]]:
+    """The flags the ingest put in a report's ``extra`` (a dict or its JSON text) as
+    ``(kind, label)``: ``factcheck`` ("FACT-CHECKED: false (source)"), ``copy`` ("copy of <id>"),
+    ``official`` ("official account") and ``verified``. Labels are plain text (escape them)."""
+    extra = _extra_dict(extra)
     flags: list[tuple[str, str]] = []
     check = extra.get("fact_check")
     if isinstance(check, dict):
