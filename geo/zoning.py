@@ -342,16 +342,17 @@ def zone_worthy(incidents: pd.DataFrame, min_reporters: int = 2) -> np.ndarray:
     was reported by ``min_reporters`` independent people; a single report that states a need with a
     number of people or with high urgency in an actionable category; any incident an operator
     acknowledged or assigned. The rest (one person's chatter, advice, sympathy, donation appeals)
-    stay incidents on the map and in triage but do not make an affected zone."""
+    stay incidents on the map and in triage but do not make an affected zone. ``incidents``: the
+    columns of ``zoning_incidents`` (reporters, people, needs, category, urgency, status)."""
     if not len(incidents):
         return np.zeros(0, bool)
     n = len(incidents)
     reporters = pd.to_numeric(incidents["reporters"], errors="coerce").fillna(0).to_numpy() >= min_reporters
     people = pd.to_numeric(incidents["people"], errors="coerce").fillna(0).to_numpy() > 0
     needs = np.fromiter((bool(x) for x in incidents["needs"]), bool, n)
-    actionable = incidents["category"].isin(ACTIONABLE).to_numpy() if "category" in incidents else np.ones(n, bool)
+    actionable = incidents["category"].isin(ACTIONABLE).to_numpy()
     urgent = incidents["urgency"].eq("high").to_numpy()
-    taken = incidents["status"].isin(("acknowledged", "assigned")).to_numpy() if "status" in incidents else np.zeros(n, bool)
+    taken = incidents["status"].isin(("acknowledged", "assigned")).to_numpy()
     return ((actionable | needs) & reporters) | (needs & ((urgent & actionable) | people)) | taken
 
 
