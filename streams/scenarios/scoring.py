@@ -160,17 +160,8 @@ def zone_coverage(zones: gpd.GeoDataFrame, truth: dict[str, dict[str, Any]], see
         with_truth = float(holding.mean())
     else:
         area, inside, with_truth = 0.0, 0.0, float("nan")
-    listed = {int(d) for ds in zones.get("districts", pd.Series(dtype=object)) for d in _codes(ds)}
+    listed = {int(d) for ds in zones["districts"] for d in ds or ()}  # district codes of every zone
     wanted = set(rows["district_lgd"].astype(int))
     districts = len(wanted & listed) / len(wanted)
     return ZoneCoverage(now, float(area), inside, districts, with_truth, len(live))
 
-
-def _codes(districts: Any) -> list[int]:
-    """LGD codes out of a zone's ``districts`` value (a list of codes or of {"lgd": ...} records)."""
-    out = []
-    for d in districts if isinstance(districts, (list, tuple, np.ndarray)) else []:
-        code = d.get("lgd") if isinstance(d, dict) else d
-        if isinstance(code, (int, np.integer)) or (isinstance(code, str) and code.isdigit()):
-            out.append(int(code))
-    return out
