@@ -140,16 +140,17 @@ class Geocoder:
         unless the text says otherwise."""
         hints = hints if hints is not None else [None] * len(texts)
         focus = self._focus(tuple(event_region))
-        return [self.locate(t, h, focus=focus) for t, h in zip(texts, hints, strict=False)]
+        return [self._guarded(t, h, focus) for t, h in zip(texts, hints, strict=False)]
 
-    def locate(self, text: str, hint: str | None = None, *, event_region: Sequence[str] = (),
-               focus: Focus | None = None) -> tuple[Location, ...]:
-        """Locations of one text (see :meth:`locate_batch`; ``focus`` is a resolved event region)."""
+    def locate(self, text: str, hint: str | None = None, *, event_region: Sequence[str] = ()) -> tuple[Location, ...]:
+        """Locations of one text (see :meth:`locate_batch`)."""
+        return self._guarded(text, hint, self._focus(tuple(event_region)))
+
+    def _guarded(self, text: Any, hint: Any, focus: Focus) -> tuple[Location, ...]:
         if not isinstance(text, str) or not text:
             return ()
         try:
-            return self._locate(text, hint if isinstance(hint, str) else None,
-                                focus if focus is not None else self._focus(tuple(event_region)))
+            return self._locate(text, hint if isinstance(hint, str) else None, focus)
         except (ValueError, OverflowError, IndexError, KeyError):  # pragma: no cover - last-resort guard
             return ()
 
