@@ -7,9 +7,10 @@ backed by keyword lexicons in English, Hindi, Bengali and romanised Hindi/Bengal
 * **category**: the model's best HumAID class. Posts in Hindi, Bengali or romanised Hindi/Bengali
   first get English glosses of the crisis words they use ("फंसे" -> "stranded"), so the English-
   trained model can read them; every post also gets one token per need the lexicons find in it
-  (``need_rescue``, ...), the same in any language (``model_texts``). Three HumAID classes have no training data in IDRISI-R; they come
-  from rules, only when the model is unsure (confidence below ``RULE_CONFIDENCE``) and the post
-  states no need: ``sympathy_and_support`` (prayers, condolences), ``other_relevant_information``
+  (``need_rescue``, ...), the same in any language (``model_texts``). Three HumAID classes have no
+  training data in IDRISI-R; they come from rules, only when the model is unsure (confidence below
+  ``RULE_CONFIDENCE``), the post states no need and reports no harm (deaths, injuries, damage,
+  missing people: ``_HARM``): ``sympathy_and_support`` (prayers, condolences), ``other_relevant_information``
   (weather updates: landfall, wind speed, forecast) and ``not_humanitarian`` (no crisis word at all,
   or nothing but links, handles, numbers and emoji — the latter always).
 * **needs**: stated needs from the lexicons (``NEEDS``), see ``geo/_needs.py``.
@@ -289,7 +290,8 @@ _NEED_GLOSSES = {
 _NEED_TOKENS = {need: f"need_{need}" for need in NEEDS}
 _SURVIVOR = re.compile(r"[^0rt!?\s]")
 _SYMPATHY = re.compile(
-    r"\b(?:pray\w*|thoughts (?:are )?with|condolence\w*|rip|rest in peace|god bless|stay strong|sending love|"
+    r"\b(?:pray\w*|thoughts (?:are )?with|condolence\w*|rip(?! (?:through|into|across|apart|off|out|up|down)\b)|"
+    r"rest in peace|god bless|stay strong|sending love|"
     r"heart goes out|hearts go out)\b|प्रार्थना|दुआ|श्रद्धांजलि|প্রার্থনা|দোয়া|শ্রদ্ধাঞ্জলি"
 )
 _WEATHER_UPDATE = re.compile(
@@ -302,8 +304,20 @@ _CRISIS = re.compile(
     r"dead|death\w*|died|kill\w*|injur\w*|missing|shelter\w*|donat\w*|emergency|disaster\w*|ndrf|sdrf|amphan|"
     r"landfall|surge|tide|power|electricity|road\w*|bridge\w*|trees?|warning\w*|alert\w*|safe\w*|"
     r"stranded|trapped|homeless|survivors?|casualt\w*|crisis|volunteer\w*|fema|red cross|toll|missing|"
+    r"homes?|houses?|lives|aftershocks?|shaking|sirens?|rubble|debris|devastat\w*|catastroph\w*|affected|"
+    r"supplies|evacuees|refugees?|displaced|cut off|indoors|vigilant|uninhabitable|obliterat\w*|outages?|"
+    r"smoke|ash|blaze|burn\w*|troops|army|military|cholera|vaccin\w*|harm|"
     r"baadh|badh|toofan|tufan|bonna|jhor|madad|bachao)\b"
     r"|बाढ़|तूफान|तूफ़ान|चक्रवात|बारिश|पानी|मदद|राहत|बचाव|नुकसान|मौत|घायल|लापता|বন্যা|ঝড়|ঘূর্ণিঝড়|বৃষ্টি|জল|পানি|সাহায্য|ত্রাণ|উদ্ধার|ক্ষতি|মৃত"
+)
+
+
+#: A post that reports deaths, injuries or damage keeps the model's class even when it also prays
+#: or quotes the weather: "2 fans passed away today, praying for everyone" is about the dead.
+_HARM = re.compile(
+    r"\b(?:dead|deaths?|died|dies|killed|passed away|lost (?:their|his|her|our|my) li(?:fe|ves)|bod(?:y|ies)|"
+    r"injur\w*|wounded|casualt\w*|toll|collaps\w*|destroy\w*|damage\w*|uninhabitable|missing)\b"
+    r"|मौत|मृत|मारे गए|मर गए|घायल|लापता|क्षतिग्रस्त|মৃত|মারা|আহত|নিখোঁজ|ক্ষতি"
 )
 
 
@@ -327,7 +341,7 @@ def _apply_rules(
     """The rule-based categories of the module docstring, over the model's answer."""
     if not _has_words(stripped):
         return "not_humanitarian", 1.0
-    if needs or confidence >= RULE_CONFIDENCE:
+    if needs or confidence >= RULE_CONFIDENCE or _HARM.search(lowered):
         return category, confidence
     if _SYMPATHY.search(lowered):
         return "sympathy_and_support", confidence

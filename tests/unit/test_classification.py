@@ -201,6 +201,33 @@ def test_urgency_rule() -> None:
     assert urgency_of("sympathy_and_support", (), True) == "low"
 
 
+def unsure(text: str, category: str = "caution_and_advice") -> str:
+    """The category the rules give ``text`` when the model said ``category`` with low confidence."""
+    from geo._features import normalise
+    from geo.classification import RULE_CONFIDENCE, _apply_rules
+
+    return _apply_rules(category, RULE_CONFIDENCE / 2, text.lower(), normalise(text), ())[0]
+
+
+def test_rules_name_sympathy_weather_and_chatter_when_the_model_is_unsure() -> None:
+    assert unsure("Prayers for everyone in Odisha tonight, stay strong") == "sympathy_and_support"
+    assert unsure("RIP, heartbroken for Bhadrak") == "sympathy_and_support"
+    assert unsure("IMD bulletin: wind speed 155-165 km/h, forecast to intensify") == "other_relevant_information"
+    assert unsure("Watching the cricket final tonight with friends") == "not_humanitarian"
+
+
+def test_rules_keep_the_model_class_for_posts_that_report_harm() -> None:
+    # deaths, damage or missing people outrank a prayer or a wind speed in the same post
+    assert unsure("2 fans passed away today in the earthquake, praying", "injured_or_dead_people") == "injured_or_dead_people"
+    assert unsure("Prayers. 5 houses collapsed in Digha", "infrastructure_and_utility_damage") == "infrastructure_and_utility_damage"
+    assert unsure("मृत 3, प्रार्थना करें", "injured_or_dead_people") == "injured_or_dead_people"
+    # "rip through" is floods tearing through a town, not "rest in peace"
+    assert unsure("Flash floods rip through Ellicott City", "infrastructure_and_utility_damage") == "infrastructure_and_utility_damage"
+    # crisis words beyond the hazard names keep a post humanitarian
+    for text in ("Kaikoura cut off, choppers bringing supplies", "Residents return to shredded homes", "More aftershocks and sirens in Petone"):
+        assert unsure(text, "rescue_volunteering_or_donation_effort") != "not_humanitarian", text
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 
