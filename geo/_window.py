@@ -31,6 +31,8 @@ _INCIDENT = ("incident_id", "lat", "lon", "radius_m", "reports", "reporters", "p
              "status", "category", "last_seen", "footprint", "districts")  # fmt: skip
 _CELL = 0.05  # degrees: rows are kept sorted by grid cell of this size
 _ROW = 100_000  # cell key = row * _ROW + column
+#: History sequence numbers read again at each step, for status changes that committed late.
+STATUS_OVERLAP = 50_000
 
 
 def to_time(t_h: float) -> datetime:
@@ -55,6 +57,7 @@ class ZoningWindow:
         self.horizon = np.inf
         self.seen_since = ""  # incidents last seen from then (ISO text) on are held
         self._history = 0
+        self._applied: set[int] = set()  # status events (history sequence numbers) already read
         self._incidents: dict[str, tuple[Any, ...]] = {}
         self._stale: set[str] | None = None  # incidents changed since the frame was built (None: all)
         self._frame = pd.DataFrame()
@@ -64,7 +67,7 @@ class ZoningWindow:
     def sync(self, store: Any, cursor: int | None) -> None:
         """Read the window from the store unless it already reflects zoning cursor ``cursor``."""
         if cursor is not None and cursor == self.cursor:
-            changed, self._history = store.status_events(self._history)
+            changed = self._status_changes(store)
             if changed:  # an operator set their status: read them again
                 self._hold(store.window_incidents(ids=changed), replace=changed)
             return
@@ -74,13 +77,25 @@ class ZoningWindow:
         if cursor is None or newest is None:
             self.horizon = np.inf
             return
-        _, self._history = store.status_events(0)
+        events, self._history = store.status_events(0)
+        self._applied = {seq for seq in events if seq > self._history - STATUS_OVERLAP}
         self.horizon = newest - self.span_h
         self._set(_columns(store.clustered_members_since(self.horizon)))
         self.seen_since = iso(to_time(newest - self.incident_span_h)) or ""
         self._incidents, self._stale = {}, None
         self._hold(store.window_incidents(seen_since=to_time(newest - self.incident_span_h)))
         self.cursor = cursor
+
+    def _status_changes(self, store: Any) -> list[str]:
+        """Incidents whose triage status was set since the last step. Sequence numbers are handed out
+        when a row is written, not when it commits: on PostgreSQL an operator's status change can
+        become visible after a later-numbered one. So the last ``STATUS_OVERLAP`` numbers are read
+        again and the events already applied are skipped."""
+        events, newest = store.status_events(max(0, self._history - STATUS_OVERLAP))
+        fresh = {seq: incident for seq, incident in events.items() if seq not in self._applied}
+        self._history = max(self._history, newest)
+        self._applied = {seq for seq in (*self._applied, *fresh) if seq > self._history - STATUS_OVERLAP}
+        return sorted(set(fresh.values()))
 
     def rename(self, renamed: dict[str, str]) -> None:
         """Members of merged incidents now belong to their survivors."""

@@ -341,13 +341,13 @@ class _ZoneTables:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
         return df
 
-    def status_events(self, after: int) -> tuple[list[str], int]:
-        """Incidents whose triage status was set in history events after ``after``, and the newest
-        history sequence number."""
-        df = self._select("SELECT seq, incident_id, kind FROM incident_history WHERE seq > ?", (int(after),))
-        if df.empty:
-            return [], int(after)
-        return sorted(set(df.loc[df["kind"] == "status", "incident_id"])), int(df["seq"].max())
+    def status_events(self, after: int) -> tuple[dict[int, str], int]:
+        """Triage status events with a history sequence number above ``after`` (``{seq: incident_id}``),
+        and the newest sequence number in the history (``after`` when there is none above it)."""
+        df = self._select("SELECT seq, incident_id FROM incident_history WHERE seq > ? AND kind = 'status'", (int(after),))
+        newest = self._select("SELECT MAX(seq) AS seq FROM incident_history WHERE seq > ?", (int(after),))["seq"].iloc[0]
+        events = dict(zip(df["seq"].astype(int).tolist(), df["incident_id"].tolist(), strict=True))
+        return events, int(after) if pd.isna(newest) else int(newest)
 
     def footprints(self, incident_ids: Sequence[str]) -> list[tuple[Any, tuple[int, ...]]]:
         """Footprint polygon (shapely, EPSG:4326; None when missing) and district codes of each of

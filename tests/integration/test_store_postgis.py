@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
@@ -64,3 +65,35 @@ def test_failed_write_rolls_back_whole_batch(store_factory):
 def test_unreachable_server_is_a_clear_error():
     with pytest.raises(StoreError, match="cannot open the PostGIS store at 127.0.0.1:1"):
         open_store("postgresql://postgres@127.0.0.1:1/test")
+
+
+def test_window_sees_a_status_change_that_commits_after_a_later_one(store_factory):
+    # Sequence numbers are taken at insert time: operator A's change (lower number) can commit after
+    # operator B's (higher number) has been read by the zoning window. A's must not be lost.
+    import psycopg
+
+    from geo import zoning
+    from tests.integration.conftest import PG
+    from tests.unit.test_zoning import incident_of, report
+
+    store = store_factory()
+    store.upsert([report("1", 22.0, 88.0), report("2", 22.0005, 88.0), report("3", 22.5, 88.5), report("4", 22.5005, 88.5)])
+    zoning.update(store)
+    first, second = incident_of(store, "twitter:1"), incident_of(store, "twitter:3")
+    assert first and second and first != second
+    window = zoning.ZoningWindow()
+    window.sync(store, store.zoning_cursor())
+    live = lambda: set(window.zoning_incidents(datetime(2000, 1, 1, tzinfo=UTC))["incident_id"])  # noqa: E731
+    assert live() == {first, second}
+
+    with psycopg.connect(PG) as slow:  # operator A, in a transaction that stays open
+        slow.execute(f"SET search_path TO {store.schema}, public")
+        slow.execute("UPDATE incidents SET status = 'dismissed' WHERE incident_id = %s", (first,))
+        slow.execute("INSERT INTO incident_history (incident_id, at, kind, other_ids, reports, note) "
+                     "VALUES (%s, '2020-05-20T12:00:00+00:00', 'status', '[]', 0, 'dismissed')", (first,))  # fmt: skip
+        store.set_incident_status(second, "resolved")  # operator B: a later number, committed first
+        window.sync(store, store.zoning_cursor())
+        assert live() == {first}
+        slow.commit()
+    window.sync(store, store.zoning_cursor())
+    assert live() == set()
