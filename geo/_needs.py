@@ -21,7 +21,7 @@ _NEED_LEXICON: dict[str, tuple[str, ...]] = {
         "stranded", "trapped", "stuck", "marooned", "rescue us", "rescue me", "rescue them", "rescue needed",
         "rescue required", "rescue please", "need rescue", "needs rescue", "need rescuing", "need a rescue",
         "need boat*", "need a boat", "send boat*", "send a boat", "send rescue", "send ndrf", "need ndrf",
-        "requesting rescue", "request rescue", "save us", "sos", "on the roof", "on our roof", "on the rooftop",
+        "requesting rescue", "request rescue", "save us", "on the roof", "on our roof", "on the rooftop",
         "on rooftop*", "on roof*", "on the terrace", "water rising", "water is rising",
         "bachao", "bachaao", "bachaiye", "phanse", "phase hue", "phase hain", "fase", "fanse", "fase hain",
         "atke", "atka", "bachan",

@@ -102,6 +102,15 @@ def test_topic_words_are_not_needs(classifier: Classifier) -> None:
     assert "rescue" not in r.needs and "drinking_water" not in r.needs
 
 
+def test_sos_marks_urgency_not_a_need(classifier: Classifier) -> None:
+    # a hashtag on a power-cut moan states no rescue need; with a stated need it still makes it urgent
+    chatter = classify(classifier, "Power cut in Bhagabatipur since morning, what a year #SOS")
+    assert chatter.needs == ("power",)
+    stranded = classify(classifier, "SOS 6 people stranded at Gosaba")
+    assert stranded.needs == ("rescue",) and stranded.urgency == "high"
+    assert classify(classifier, "SOS, we have no food left in Patharpratima").urgency == "high"
+
+
 def test_posts_without_words_are_not_humanitarian(classifier: Classifier) -> None:
     for text in ("", "   ", "https://t.co/abc @someone 🙏 123"):
         r = classify(classifier, text)
