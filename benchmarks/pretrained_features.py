@@ -172,9 +172,11 @@ def main() -> None:
     events = load_events(DEFAULT_DATA)
     names = list(events)
     raw = [text for name in names for text, _ in events[name]]
-    texts = dict(zip(names, np.split(np.asarray(model_texts(raw), dtype=object), np.cumsum([len(events[n]) for n in names])[:-1]), strict=True))
+    edges = np.cumsum([0] + [len(events[n]) for n in names])
+    bounds = dict(zip(names, itertools.pairwise(edges), strict=True))  # each event's rows in ``raw``
+    read = model_texts(raw)
+    texts = {name: read[start:end] for name, (start, end) in bounds.items()}
     labels = {name: [label for _, label in events[name]] for name in names}
-    bounds = dict(zip(names, itertools.pairwise(np.cumsum([0] + [len(events[n]) for n in names])), strict=True))
 
     dense: dict[str, np.ndarray | None] = {"none": None}
     for kind in args.kinds:
@@ -200,7 +202,7 @@ def main() -> None:
         train = [n for n in names if n != held]
         features = HashedTfidf.fit([t for n in train for t in texts[n]], bits=18, char_sizes=(3, 5))
         x_train = features.transform([t for n in train for t in texts[n]])
-        x_test = features.transform(list(texts[held]))
+        x_test = features.transform(texts[held])
         y_train = [label for n in train for label in labels[n]]
         for kind, vectors in dense.items():
             xa, xb = x_train, x_test
