@@ -155,6 +155,20 @@ class _ZoneTables:
         df = self._select(sql, params)
         return pd.DataFrame(list(df.itertuples(index=False, name=None)), columns=list(columns), dtype=object)
 
+    def _object_frame_in(self, select: str, column: str, values: Sequence[Any], columns: Sequence[str],
+                         where: str = "", params: Sequence[Any] = ()) -> pd.DataFrame:
+        """``select`` (``SELECT ... FROM table``) of the rows whose ``column`` is one of ``values`` and that
+        meet ``where`` (with ``params``), as :meth:`_object_frame`: one query per 5,000 values (within
+        every backend's bound-parameter limit), an empty frame with ``columns`` for no values."""
+        values = list(values)
+        frames = []
+        for k in range(0, len(values), 5000):
+            chunk = values[k : k + 5000]
+            test = f"{column} IN ({', '.join('?' * len(chunk))})"
+            sql = f"{select} WHERE {where} AND {test}" if where else f"{select} WHERE {test}"
+            frames.append(self._object_frame(sql, [*params, *chunk], columns))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(columns), dtype=object)
+
     def _write_member_geometry(self, report_ids: list[str]) -> None:
         """Keep the backend's spatial index of ``incident_members`` in step with these rows."""
 
@@ -203,16 +217,8 @@ class _ZoneTables:
         return self._members_where("report_id", list(report_ids))
 
     def _members_where(self, column: str, values: list[str]) -> pd.DataFrame:
-        cols = ", ".join(MEMBER_COLUMNS)
-        if not values:
-            return decode_members(pd.DataFrame(columns=MEMBER_COLUMNS))
-        frames = []
-        for k in range(0, len(values), 5000):
-            chunk = values[k : k + 5000]
-            marks = ", ".join("?" * len(chunk))
-            frames.append(self._object_frame(f"SELECT {cols} FROM incident_members WHERE {column} IN ({marks})", chunk,
-                                             MEMBER_COLUMNS))  # fmt: skip
-        return decode_members(pd.concat(frames, ignore_index=True))
+        select = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM incident_members"
+        return decode_members(self._object_frame_in(select, column, values, MEMBER_COLUMNS))
 
     def newest_member_hour(self) -> float | None:
         """The latest ``t_h`` of any member (None when the zoning saw nothing yet)."""
@@ -282,13 +288,7 @@ class _ZoneTables:
         """Triage status, state, centre, reports and first seen of these incidents (any state), indexed
         by id: what the zoning keeps of an incident it rewrites (no footprint or evidence decoded)."""
         cols = ["incident_id", "status", "state", "lat", "lon", "reports", "first_seen"]
-        ids = list(incident_ids)
-        frames = [pd.DataFrame(columns=cols)]
-        for k in range(0, len(ids), 5000):
-            chunk = ids[k : k + 5000]
-            frames.append(self._object_frame(f"SELECT {', '.join(cols)} FROM incidents "
-                                             f"WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk, cols))  # fmt: skip
-        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        df = self._object_frame_in(f"SELECT {', '.join(cols)} FROM incidents", "incident_id", incident_ids, cols)
         df["first_seen"] = pd.to_datetime(df["first_seen"], utc=True, format="ISO8601")
         for col in ("lat", "lon", "reports"):
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
@@ -321,17 +321,14 @@ class _ZoneTables:
         and ``districts``."""
         cols = ("incident_id, lat, lon, radius_m, reports, reporters, people, needs, urgency, first_seen, status, "
                 "category, last_seen, footprint, districts")  # fmt: skip
-        where, params = ["state = 'active'"], []
+        where, params = "state = 'active'", []
         if seen_since is not None:
-            where.append("last_seen >= ?")
-            params.append(iso(seen_since))
-        frames = [pd.DataFrame(columns=cols.split(", "))]
-        chunks_of = [None] if ids is None else [list(ids)[k : k + 5000] for k in range(0, len(ids), 5000)]
-        for chunk in chunks_of:
-            extra = [] if chunk is None else [f"incident_id IN ({', '.join('?' * len(chunk))})"]
-            frames.append(self._object_frame(f"SELECT {cols} FROM incidents WHERE {' AND '.join(where + extra)}",
-                                             params + (chunk or []), cols.split(", ")))  # fmt: skip
-        df = pd.concat(frames, ignore_index=True)
+            where, params = f"{where} AND last_seen >= ?", [iso(seen_since)]
+        select = f"SELECT {cols} FROM incidents"
+        if ids is None:
+            df = self._object_frame(f"{select} WHERE {where}", params, cols.split(", "))
+        else:
+            df = self._object_frame_in(select, "incident_id", ids, cols.split(", "), where, params)
         df["needs"] = _decode_shared(df["needs"])
         df["districts"] = [tuple(int(d) for d in (v or ())) for v in _decode_shared(df["districts"])]
         df["footprint"] = shapely.from_geojson([t if isinstance(t, str) else None for t in df["footprint"]],
@@ -353,14 +350,11 @@ class _ZoneTables:
         """Footprint polygon (shapely, EPSG:4326; None when missing) and district codes of each of
         these incidents, in order."""
         ids = list(incident_ids)
-        found: dict[str, tuple[Any, tuple[int, ...]]] = {}
-        for k in range(0, len(ids), 5000):
-            chunk = ids[k : k + 5000]
-            df = self._select(f"SELECT incident_id, footprint, districts FROM incidents "
-                              f"WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk)  # fmt: skip
-            geoms = shapely.from_geojson([t if isinstance(t, str) else None for t in df["footprint"]], on_invalid="ignore")
-            dists = [tuple(int(d) for d in (v or ())) for v in _decode_shared(df["districts"])]
-            found.update(zip(df["incident_id"].tolist(), zip(geoms, dists, strict=True), strict=True))
+        cols = ("incident_id", "footprint", "districts")
+        df = self._object_frame_in(f"SELECT {', '.join(cols)} FROM incidents", "incident_id", ids, cols)
+        geoms = shapely.from_geojson([t if isinstance(t, str) else None for t in df["footprint"]], on_invalid="ignore")
+        dists = [tuple(int(d) for d in (v or ())) for v in _decode_shared(df["districts"])]
+        found = dict(zip(df["incident_id"].tolist(), zip(geoms, dists, strict=True), strict=True))
         return [found.get(i, (None, ())) for i in ids]
 
     def incident_summaries(self, incident_ids: Sequence[str]) -> tuple[dict[str, dict[str, Any]], set[str]]:
@@ -368,17 +362,13 @@ class _ZoneTables:
         active ones that have none (written before summaries were kept)."""
         found: dict[str, dict[str, Any]] = {}
         missing: set[str] = set()
-        ids = list(incident_ids)
-        for k in range(0, len(ids), 5000):
-            chunk = ids[k : k + 5000]
-            rows = self._object_frame(f"SELECT incident_id, tally FROM incidents WHERE state = 'active' "
-                                      f"AND incident_id IN ({', '.join('?' * len(chunk))})", chunk,
-                                      ("incident_id", "tally"))  # fmt: skip
-            for inc, text in rows.itertuples(index=False, name=None):
-                if isinstance(text, str):
-                    found[inc] = json.loads(text)
-                else:
-                    missing.add(inc)
+        rows = self._object_frame_in("SELECT incident_id, tally FROM incidents", "incident_id", incident_ids,
+                                     ("incident_id", "tally"), "state = 'active'")  # fmt: skip
+        for inc, text in rows.itertuples(index=False, name=None):
+            if isinstance(text, str):
+                found[inc] = json.loads(text)
+            else:
+                missing.add(inc)
         return found, missing
 
     def zoning_value(self, key: str) -> str | None:
@@ -388,13 +378,9 @@ class _ZoneTables:
 
     def active_incident_ids(self, incident_ids: Sequence[str]) -> set[str]:
         """Which of these ids an active incident holds (one query per 5,000 ids)."""
-        out: set[str] = set()
-        ids = list(incident_ids)
-        for k in range(0, len(ids), 5000):
-            chunk = ids[k : k + 5000]
-            sql = f"SELECT incident_id FROM incidents WHERE state = 'active' AND incident_id IN ({', '.join('?' * len(chunk))})"
-            out.update(self._select(sql, chunk)["incident_id"].tolist())
-        return out
+        rows = self._object_frame_in("SELECT incident_id FROM incidents", "incident_id", incident_ids,
+                                     ("incident_id",), "state = 'active'")  # fmt: skip
+        return set(rows["incident_id"].tolist())
 
     def count_incidents(self) -> int:
         return int(self._select("SELECT count(*) AS n FROM incidents WHERE state = 'active'")["n"].iloc[0])

@@ -333,8 +333,6 @@ def _aggregate(inc: pd.DataFrame, counts: pd.DataFrame) -> _Agg:
     return _aggregates(inc, np.zeros(len(inc), np.int64), 1, counts)[0]
 
 
-
-
 def zone_worthy(incidents: pd.DataFrame, min_reporters: int = 2) -> np.ndarray:
     """Which incidents draw reports zones.
 
