@@ -394,7 +394,7 @@ def update_incidents(
         # the members of merged incidents move to the survivors: renamed in the store by one statement
         # per merged incident (``IncidentUpdate.renamed``), not read and written back row by row
         renamed = {o: into for o, (_, into) in retired.items() if into is not None}
-        new["incident_id"] = new["incident_id"].map(lambda i: renamed.get(i, i) if isinstance(i, str) else i)
+        new["incident_id"] = _follow(new["incident_id"], renamed)
 
     # area reports: join the incident with most point reports in reach, else those at the same place
     new_area = new.index[linking & (new["tier"].to_numpy() == "area")]
@@ -436,7 +436,7 @@ def update_incidents(
     known = pd.concat([new[["report_id", "incident_id"]], store.members_by_report(echo_targets)[["report_id", "incident_id"]]])
     new = _attach_echoes(new, known)
     if renamed:  # an echo of a member of a merged incident joins the survivor
-        new["incident_id"] = new["incident_id"].map(lambda i: renamed.get(i, i) if isinstance(i, str) else i)
+        new["incident_id"] = _follow(new["incident_id"], renamed)
 
     # splits: incidents a report moved out of are re-clustered from their remaining members
     split_members, split_history, split_touched = _resplit(store, moved_from - set(retired), new, params)
@@ -450,7 +450,7 @@ def update_incidents(
     summaries, dirty = _grown_summaries(store, touched, retired, new, dirty=split_touched | moved_from | reseen)
     if dirty:  # rebuilt from all their members (splits, re-geocoded reports, a report turned copy)
         stored = store.members_of(sorted(dirty | {o for o, into in renamed.items() if into in dirty}))
-        stored["incident_id"] = stored["incident_id"].map(lambda i: renamed.get(i, i) if isinstance(i, str) else i)
+        stored["incident_id"] = _follow(stored["incident_id"], renamed)
         members = pd.concat([stored[~stored["report_id"].isin(changed["report_id"])], changed], ignore_index=True)
         summaries.update(from_members(members[members["incident_id"].isin(dirty)]))
     incidents = describe(summaries, existing)
@@ -521,6 +521,11 @@ def _unused_id(store: Any, report_id: str, taken: set[str]) -> str:
             return name
     msg = f"no free incident id for {report_id}"
     raise RuntimeError(msg)
+
+
+def _follow(incident_ids: pd.Series, renamed: dict[str, str]) -> pd.Series:
+    """Incident ids with each merged incident replaced by its survivor (missing ids stay missing)."""
+    return incident_ids.map(lambda i: renamed.get(i, i) if isinstance(i, str) else i)
 
 
 def _survivor(olds: list[str], existing: dict[str, dict[str, Any]]) -> str:
